@@ -1,0 +1,307 @@
+//! `appeal lint`: check letters, report in one of three formats, fix or show fixes.
+
+use super::Status;
+use super::config::{Config, load_linter};
+use super::input::{self, Failure, Input};
+use appeal::lint::report::{self, FileReport, Summary};
+use appeal::lint::{Finding, FixOutcome, LangChoice, Linter, Severity, fix_text};
+use appeal::text::Lang;
+use clap::ValueEnum;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+const EXAMPLES: &str = "\
+Examples:
+  appeal lint letter.txt                     findings with the line, why, and what to write instead
+  pbpaste | appeal lint -                    lint the clipboard (stdin)
+  appeal lint letters/ --format json         every .txt/.md letter in a folder, as JSON
+  appeal lint letter.txt --fix               apply safe fixes in place (atomically)
+  appeal lint letter.txt --diff              show the fixes as a diff; write nothing
+  appeal lint letter.txt --disable ja-style/long-sentence --fail-on warning";
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    /// Letters to lint: files, directories (walked for .txt/.md), or - for stdin
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Language of the letter; auto decides per paragraph
+    #[arg(long, value_enum, default_value_t = LangArg::Auto)]
+    lang: LangArg,
+    /// Extra rule-pack directory (repeatable); a pack with a shipped pack's id replaces it
+    #[arg(long = "lints", value_name = "DIR")]
+    lints: Vec<PathBuf>,
+    /// Switch off a rule (pack/id) or a whole pack (repeatable)
+    #[arg(long, value_name = "ID")]
+    disable: Vec<String>,
+    /// Exit 1 when a finding is at or above this level [default: error, or the config's]
+    #[arg(long, value_enum)]
+    fail_on: Option<Level>,
+    /// Warn when the letter is longer than the support form accepts (characters)
+    #[arg(long, value_name = "N")]
+    max_chars: Option<usize>,
+    /// Apply safe fixes and rewrite the files (with -: print the fixed text)
+    #[arg(long, conflicts_with = "diff")]
+    fix: bool,
+    /// With --fix, also apply unsafe fixes (tone rewrites: read them afterwards)
+    #[arg(long, requires = "fix")]
+    unsafe_fixes: bool,
+    /// Show the safe fixes as a unified diff and write nothing
+    #[arg(long)]
+    diff: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    Auto,
+    Ja,
+    En,
+}
+
+impl From<LangArg> for LangChoice {
+    fn from(l: LangArg) -> Self {
+        match l {
+            LangArg::Auto => LangChoice::Auto,
+            LangArg::Ja => LangChoice::Force(Lang::Ja),
+            LangArg::En => LangChoice::Force(Lang::En),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<Level> for Severity {
+    fn from(l: Level) -> Self {
+        match l {
+            Level::Error => Severity::Error,
+            Level::Warning => Severity::Warning,
+            Level::Info => Severity::Info,
+        }
+    }
+}
+
+/// One file's result.
+struct Checked {
+    input: Input,
+    lang: Lang,
+    findings: Vec<Finding>,
+    fix: Option<FixOutcome>,
+}
+
+pub fn run(args: Args) -> Result<Status, Failure> {
+    let config = Config::discover()?;
+    let linter = load_linter(&config, &args.lints, &args.disable, args.max_chars)?;
+    let fail_on = args
+        .fail_on
+        .map(Severity::from)
+        .or(config.fail_on)
+        .unwrap_or(Severity::Error);
+    let mut paths = args.paths.clone();
+    if paths.is_empty() {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(Failure::msg(
+                "no letter given: name a file or directory, or pass - to read stdin (see appeal lint --help)",
+            ));
+        }
+        paths.push("-".into());
+    }
+    let lang = LangChoice::from(args.lang);
+    let fixing = args.fix || args.diff;
+    let results: Vec<Result<Checked, String>> = input::expand_paths(&paths)
+        .into_par_iter()
+        .map(|p| check_one(&linter, p?, lang, fixing, args.unsafe_fixes))
+        .collect();
+
+    let mut errors = Vec::new();
+    let mut checked = Vec::new();
+    for r in results {
+        match r {
+            Ok(c) => checked.push(c),
+            Err(e) => errors.push(e),
+        }
+    }
+    input::print_errors(&errors);
+
+    if args.diff {
+        print_fix_diffs(&checked)?;
+    } else if args.fix {
+        write_fixes(&mut checked, &mut errors, args.format)?;
+    }
+    let reports: Vec<FileReport> = checked
+        .iter()
+        .map(|c| FileReport {
+            path: &c.input.name,
+            text: c.fix.as_ref().map_or(&c.input.text, |f| &f.text),
+            lang: c.lang,
+            findings: &c.findings,
+        })
+        .collect();
+    if !args.diff {
+        print_report(&reports, args.format, args.fix && stdin_fixed(&checked))?;
+    }
+    let summary = Summary::of(checked.iter().flat_map(|c| &c.findings));
+    if !errors.is_empty() {
+        return Err(Failure::Reported);
+    }
+    Ok(if summary.reaches(fail_on) {
+        Status::Findings
+    } else {
+        Status::Success
+    })
+}
+
+fn check_one(
+    linter: &Linter,
+    path: String,
+    lang: LangChoice,
+    fixing: bool,
+    unsafe_fixes: bool,
+) -> Result<Checked, String> {
+    let input = input::read_input(&path)?;
+    let outcome = linter.check(&input.text, lang);
+    let fix = fixing.then(|| fix_text(linter, &input.text, lang, unsafe_fixes));
+    // After a fix, what is reported is what remains.
+    let findings = match &fix {
+        Some(f) => f.remaining.clone(),
+        None => outcome.findings,
+    };
+    Ok(Checked {
+        input,
+        lang: outcome.lang,
+        findings,
+        fix,
+    })
+}
+
+fn stdin_fixed(checked: &[Checked]) -> bool {
+    checked.iter().any(|c| c.input.path.is_none())
+}
+
+/// `--diff`: the fixes as a unified diff per file, nothing written.
+fn print_fix_diffs(checked: &[Checked]) -> Result<(), Failure> {
+    let mut out = String::new();
+    for c in checked {
+        let Some(fix) = &c.fix else { continue };
+        if fix.text == c.input.text {
+            continue;
+        }
+        let diff = similar::TextDiff::from_lines(&c.input.text, &fix.text);
+        out.push_str(
+            &diff
+                .unified_diff()
+                .context_radius(2)
+                .header(
+                    &format!("a/{}", c.input.name),
+                    &format!("b/{}", c.input.name),
+                )
+                .to_string(),
+        );
+    }
+    input::print(&out)
+}
+
+/// `--fix`: rewrite changed files atomically (stdin: print the fixed text), and say what changed.
+fn write_fixes(
+    checked: &mut [Checked],
+    errors: &mut Vec<String>,
+    format: Format,
+) -> Result<(), Failure> {
+    let mut notes = String::new();
+    for c in checked.iter() {
+        let Some(fix) = &c.fix else { continue };
+        match &c.input.path {
+            None => input::print(&fix.text)?,
+            Some(path) if fix.text != c.input.text => {
+                if let Err(e) = input::write_atomic(path, &fix.text, true) {
+                    errors.push(e);
+                    continue;
+                }
+                notes.push_str(&format!(
+                    "{}: fixed {} ({}), {} remaining\n",
+                    c.input.name,
+                    plural(fix.applied.len(), "finding"),
+                    rule_counts(&fix.applied),
+                    fix.remaining.len()
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    input::print_errors(errors);
+    if !notes.is_empty() {
+        if format == Format::Human && !stdin_fixed(checked) {
+            input::print(&notes)?;
+        } else {
+            eprint!("{notes}");
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn rule_counts(findings: &[Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *counts.entry(&f.rule).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(r, n)| {
+            if n == 1 {
+                r.to_owned()
+            } else {
+                format!("{r} ×{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Prints the report; when stdout carries a fixed text, the human report goes to stderr.
+fn print_report(reports: &[FileReport], format: Format, stdout_taken: bool) -> Result<(), Failure> {
+    let text = match format {
+        Format::Json => report::json(reports),
+        Format::Github => report::github(reports),
+        Format::Human => {
+            let color = if stdout_taken {
+                false
+            } else {
+                input::stdout_color()
+            };
+            let summary = Summary::of(reports.iter().flat_map(|r| r.findings));
+            format!(
+                "{}{}\n",
+                report::human(reports, color),
+                report::summary_line(summary, reports.len())
+            )
+        }
+    };
+    if stdout_taken {
+        eprint!("{text}");
+        Ok(())
+    } else {
+        input::print(&text)
+    }
+}

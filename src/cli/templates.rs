@@ -1,0 +1,11 @@
+//! `appeal templates` (being built: see the open issue).
+
+use super::Status;
+use super::input::Failure;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> Result<Status, Failure> {
+    Err(Failure::msg("`appeal templates` is not available yet"))
+}

@@ -1,0 +1,451 @@
+//! The engine: folds a text once, runs every phrase rule through one automaton and every regex
+//! rule through one `RegexSet`, filters the hits (language, `when`, `unless`), adds the
+//! document-level rules, and turns what is left into findings in the original text's offsets.
+
+use super::metric::Measure;
+use super::pack::{LoadError, PackSource, edit_distance, embedded_packs, parse_pack};
+use super::phrases::PhraseIndex;
+use super::regex::RegexIndex;
+use super::rule::{Matcher, Rule};
+use super::{Category, Finding, Suggestion, mask_secret};
+use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs, sentences};
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// Which language's rules to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LangChoice {
+    /// Decide per paragraph (Japanese where most letters are kana or kanji).
+    #[default]
+    Auto,
+    /// Treat the whole text as this language.
+    Force(Lang),
+}
+
+/// What a user or a config may change about a loaded rule set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Rule ids (`pack/id`) or whole packs (`pack`) to switch off.
+    pub disable: Vec<String>,
+    /// New limits for metric rules, by rule id.
+    pub limits: BTreeMap<String, usize>,
+    /// The support form's character limit: the limit of every `chars` metric rule.
+    pub max_chars: Option<usize>,
+}
+
+/// The result of linting one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// The text's dominant language.
+    pub lang: Lang,
+    /// Findings in text order.
+    pub findings: Vec<Finding>,
+}
+
+/// A loaded, compiled rule set. Build it once; `check` is cheap and can run on many threads.
+#[derive(Debug)]
+pub struct Linter {
+    rules: Vec<Rule>,
+    enabled: Vec<bool>,
+    embedded: Vec<bool>,
+    phrases: PhraseIndex,
+    regexes: RegexIndex,
+}
+
+/// A text prepared for matching: folded once, split into paragraphs and sentences once. All
+/// ranges are in the folded text's offsets.
+pub(crate) struct Doc<'t> {
+    original: &'t str,
+    pub(crate) folded: Folded<'t>,
+    paragraphs: Vec<Paragraph>,
+    sentences: Vec<Range<usize>>,
+}
+
+impl Doc<'_> {
+    pub(crate) fn text(&self) -> &str {
+        &self.folded.text
+    }
+
+    fn lang_at(&self, at: usize) -> Lang {
+        let i = self
+            .paragraphs
+            .partition_point(|p| p.range.end <= at)
+            .min(self.paragraphs.len() - 1);
+        self.paragraphs[i].lang
+    }
+
+    fn sentence_around(&self, at: usize) -> Range<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        match self.sentences.get(i) {
+            Some(s) if s.start <= at => s.clone(),
+            _ => at..at,
+        }
+    }
+
+    /// The paragraphs of one language, joined; `None` for a language the text does not use.
+    fn region(&self, lang: Option<Lang>) -> Option<String> {
+        let parts: Vec<&str> = self
+            .paragraphs
+            .iter()
+            .filter(|p| lang.is_none_or(|l| p.lang == l))
+            .map(|p| &self.text()[p.range.clone()])
+            .collect();
+        (!parts.is_empty()).then(|| parts.concat())
+    }
+}
+
+/// A match before it becomes a finding.
+#[derive(Debug, Clone)]
+pub(crate) struct Hit {
+    pub(crate) rule: usize,
+    pub(crate) range: Range<usize>,
+    /// Suggestion texts expanded for this match (regex capture groups).
+    pub(crate) suggestions: Option<Vec<String>>,
+    /// A message with this match's measures filled in (metric rules).
+    pub(crate) message: Option<String>,
+}
+
+impl Hit {
+    pub(crate) fn new(rule: usize, range: Range<usize>) -> Self {
+        Hit {
+            rule,
+            range,
+            suggestions: None,
+            message: None,
+        }
+    }
+}
+
+impl Linter {
+    /// The embedded packs with default options.
+    pub fn embedded() -> Result<Self, LoadError> {
+        Self::new(&embedded_packs(), &Options::default())
+    }
+
+    /// Loads packs in order (see [`Linter::load`]), then runs the examples of every rule that
+    /// is not embedded: a failing one is a load error. Embedded packs are held to theirs by
+    /// `cargo test`, and skipping them keeps start-up fast.
+    pub fn new(sources: &[PackSource], options: &Options) -> Result<Self, LoadError> {
+        let linter = Self::load(sources, options)?;
+        let failure = linter
+            .self_test(|i, _| !linter.embedded[i])
+            .into_iter()
+            .next();
+        match failure {
+            None => Ok(linter),
+            Some(f) => Err(LoadError::Rule {
+                path: f.path,
+                line: f.line,
+                rule: f.rule,
+                message: f.message,
+            }),
+        }
+    }
+
+    /// Loads packs in order without running their examples (`appeal rules test` runs them all
+    /// and reports every failure). A later pack with the id of an embedded one replaces it (that
+    /// is how `--lints DIR` overrides a shipped pack); any other repeated pack id is an error.
+    pub fn load(sources: &[PackSource], options: &Options) -> Result<Self, LoadError> {
+        let mut packs: Vec<(String, bool, Vec<Rule>)> = Vec::new();
+        for src in sources {
+            let (id, rules) = parse_pack(src)?;
+            match packs.iter_mut().find(|(p, _, _)| *p == id) {
+                Some(slot) if slot.1 && !src.embedded => *slot = (id, false, rules),
+                Some(_) => {
+                    return Err(LoadError::Yaml {
+                        path: src.path.clone(),
+                        line: 1,
+                        column: 1,
+                        message: format!("pack `{id}` is defined twice"),
+                    });
+                }
+                None => packs.push((id, src.embedded, rules)),
+            }
+        }
+        let mut embedded = Vec::new();
+        let mut rules = Vec::new();
+        for (_, is_embedded, pack_rules) in packs {
+            embedded.extend(std::iter::repeat_n(is_embedded, pack_rules.len()));
+            rules.extend(pack_rules);
+        }
+        let mut linter = Linter {
+            enabled: vec![true; rules.len()],
+            embedded,
+            phrases: PhraseIndex::build(&rules),
+            regexes: RegexIndex::build(&rules),
+            rules,
+        };
+        linter.configure(options)?;
+        Ok(linter)
+    }
+
+    /// Whether rule `i` came from a pack compiled into the binary.
+    pub fn is_embedded(&self, i: usize) -> bool {
+        self.embedded[i]
+    }
+
+    fn configure(&mut self, options: &Options) -> Result<(), LoadError> {
+        for name in &options.disable {
+            let mut hit = false;
+            for (i, rule) in self.rules.iter().enumerate() {
+                if rule.id == *name || rule.id.split('/').next() == Some(name.as_str()) {
+                    self.enabled[i] = false;
+                    hit = true;
+                }
+            }
+            if !hit {
+                return Err(self.unknown_rule(name));
+            }
+        }
+        for (id, &max) in &options.limits {
+            let Some(rule) = self.rules.iter_mut().find(|r| r.id == *id) else {
+                return Err(Self::unknown_in(&self.rules, id));
+            };
+            match &mut rule.matcher {
+                Matcher::Metric(m) => m.max = max,
+                _ => {
+                    return Err(LoadError::Rule {
+                        path: rule.path.clone(),
+                        line: rule.line,
+                        rule: id.clone(),
+                        message: "a limit was set for it, but it is not a metric rule".into(),
+                    });
+                }
+            }
+        }
+        if let Some(max) = options.max_chars {
+            for rule in &mut self.rules {
+                if let Matcher::Metric(m) = &mut rule.matcher
+                    && m.measure == Measure::Chars
+                {
+                    m.max = max;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unknown_rule(&self, name: &str) -> LoadError {
+        Self::unknown_in(&self.rules, name)
+    }
+
+    fn unknown_in(rules: &[Rule], name: &str) -> LoadError {
+        let best = rules
+            .iter()
+            .map(|r| r.id.as_str())
+            .min_by_key(|id| edit_distance(name, id));
+        let hint = match best {
+            Some(b) if edit_distance(name, b) <= 3 => format!(" (did you mean `{b}`?)"),
+            _ => " (see `appeal rules list`)".into(),
+        };
+        LoadError::Rule {
+            path: "options".into(),
+            line: 1,
+            rule: name.into(),
+            message: format!("no such rule{hint}"),
+        }
+    }
+
+    /// All loaded rules, in pack order (disabled ones included).
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Whether `disable` switched a rule off.
+    pub fn is_enabled(&self, id: &str) -> bool {
+        self.rules
+            .iter()
+            .position(|r| r.id == id)
+            .is_some_and(|i| self.enabled[i])
+    }
+
+    /// Lints one text.
+    pub fn check(&self, text: &str, lang: LangChoice) -> Outcome {
+        self.check_filtered(text, lang, |_| true)
+    }
+
+    /// Lints one text with only the rules `keep` accepts (rule self-tests use one rule).
+    pub(crate) fn check_filtered(
+        &self,
+        text: &str,
+        lang: LangChoice,
+        keep: impl Fn(usize) -> bool,
+    ) -> Outcome {
+        let folded = Folded::new(text);
+        let mut paras = paragraphs(&folded.text);
+        let dominant = match lang {
+            LangChoice::Auto => crate::text::detect_lang(&folded.text),
+            LangChoice::Force(l) => {
+                paras.iter_mut().for_each(|p| p.lang = l);
+                l
+            }
+        };
+        let doc = Doc {
+            original: text,
+            sentences: sentences(&folded.text),
+            paragraphs: paras,
+            folded,
+        };
+        let active = |i: usize| self.enabled[i] && keep(i);
+
+        let mut hits = Vec::new();
+        self.phrases.scan(&doc, &mut hits);
+        self.regexes.scan(&doc, &self.rules, &mut hits);
+        let mut when_cache: BTreeMap<(usize, Option<Lang>), bool> = BTreeMap::new();
+        let mut when = |rule: usize, lang: Option<Lang>| {
+            *when_cache.entry((rule, lang)).or_insert_with(|| {
+                let r = &self.rules[rule];
+                r.when.is_empty()
+                    || doc
+                        .region(lang)
+                        .is_some_and(|t| r.when.iter().any(|w| w.is_match(&t)))
+            })
+        };
+        hits.retain(|h| {
+            let rule = &self.rules[h.rule];
+            let lang = doc.lang_at(h.range.start);
+            active(h.rule)
+                && rule.lang.applies_to(lang)
+                && when(h.rule, Some(lang))
+                && !self.excepted(rule, &doc, &h.range)
+        });
+        self.document_rules(&doc, &active, &mut when, &mut hits);
+        let hits = longest_per_rule(hits);
+
+        let index = LineIndex::new(text);
+        let mut findings: Vec<Finding> = hits
+            .into_iter()
+            .map(|h| self.finding(text, &doc, &index, h))
+            .collect();
+        findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        Outcome {
+            lang: dominant,
+            findings,
+        }
+    }
+
+    /// Whether an `unless` exception matches in the sentence around the hit.
+    fn excepted(&self, rule: &Rule, doc: &Doc, range: &Range<usize>) -> bool {
+        if rule.unless.is_empty() {
+            return false;
+        }
+        let sentence = doc.sentence_around(range.start);
+        let s = sentence.start.min(range.start)..sentence.end.max(range.end);
+        let text = &doc.text()[s];
+        rule.unless.iter().any(|u| u.is_match(text))
+    }
+
+    /// `require` and `metric` rules, which look at the document rather than at phrases.
+    fn document_rules(
+        &self,
+        doc: &Doc,
+        active: &impl Fn(usize) -> bool,
+        when: &mut impl FnMut(usize, Option<Lang>) -> bool,
+        hits: &mut Vec<Hit>,
+    ) {
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !active(i) {
+                continue;
+            }
+            match &rule.matcher {
+                Matcher::Require(req) => {
+                    // Each language of a bilingual letter must carry the part on its own.
+                    let lang = rule.lang.example_lang();
+                    let Some(region) = doc.region(lang) else {
+                        continue;
+                    };
+                    if !region.trim().is_empty() && when(i, lang) && !req.is_met(&region) {
+                        hits.push(Hit::new(i, 0..0));
+                    }
+                }
+                Matcher::Metric(m) => {
+                    let spans = match m.measure {
+                        // The form counts the characters the seller typed, not folded ones
+                        // (`ｶﾞ` is two there), so measure the original and map back.
+                        Measure::Chars => m
+                            .measure(doc.original, &[], m.max)
+                            .into_iter()
+                            .map(|(r, n)| (doc.folded.folded(r.start)..doc.folded.folded(r.end), n))
+                            .collect(),
+                        Measure::SentenceChars => m.measure(doc.text(), &doc.sentences, m.max),
+                    };
+                    for (range, count) in spans {
+                        let lang = doc.lang_at(range.start);
+                        if !rule.lang.applies_to(lang) || !when(i, Some(lang)) {
+                            continue;
+                        }
+                        if self.excepted(rule, doc, &range) {
+                            continue;
+                        }
+                        let mut hit = Hit::new(i, range);
+                        hit.message = Some(rule.message_with(count, m.max));
+                        hits.push(hit);
+                    }
+                }
+                Matcher::Phrases(_) | Matcher::Regex(_) => {}
+            }
+        }
+    }
+
+    fn finding(&self, text: &str, doc: &Doc, index: &LineIndex, hit: Hit) -> Finding {
+        let rule = &self.rules[hit.rule];
+        let range = doc.folded.original_range(hit.range);
+        let start = index.position(text, range.start);
+        let end = index.position(text, range.end);
+        let matched = &text[range.clone()];
+        let matched = if rule.category == Category::Pii {
+            mask_secret(matched)
+        } else {
+            matched.to_owned()
+        };
+        let texts = hit
+            .suggestions
+            .unwrap_or_else(|| rule.suggestions.iter().map(|s| s.text.clone()).collect());
+        Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.level,
+            message: hit.message.unwrap_or_else(|| rule.message.clone()),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+            start: range.start,
+            end: range.end,
+            matched,
+            suggestions: rule
+                .suggestions
+                .iter()
+                .zip(texts)
+                .map(|(def, text)| Suggestion {
+                    text,
+                    applicability: def.applicability,
+                })
+                .collect(),
+            why: rule.why.clone(),
+        }
+    }
+}
+
+/// Keeps, per rule, the longest of overlapping hits (「乗っ取られました」 over 「乗っ取られ」).
+fn longest_per_rule(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by(|a, b| {
+        (a.rule, a.range.start, std::cmp::Reverse(a.range.end)).cmp(&(
+            b.rule,
+            b.range.start,
+            std::cmp::Reverse(b.range.end),
+        ))
+    });
+    let mut out: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        match out.last() {
+            Some(last) if last.rule == h.rule && h.range.start < last.range.end => {}
+            _ => out.push(h),
+        }
+    }
+    out
+}

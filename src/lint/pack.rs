@@ -1,0 +1,382 @@
+//! Rule packs: YAML files of rules (Vale's idea: rules are data a non-programmer can write).
+//! Loading checks everything a rule author can get wrong and names the file, line and rule.
+
+use super::metric::{Metric, MetricDef};
+use super::phrases::{Phrases, PhrasesDef};
+use super::regex::{Pattern, RegexDef, compile_regex};
+use super::require::{Require, RequireDef};
+use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
+use super::{Category, Severity};
+use crate::yaml;
+use include_dir::{Dir, include_dir};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/lints");
+
+/// The text of one pack file, wherever it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackSource {
+    /// Shown in errors: `lints/ja-tone.yaml` for embedded packs, the path given for others.
+    pub path: String,
+    pub text: String,
+    /// Embedded packs are verified by `cargo test`; user packs run their examples at load.
+    pub embedded: bool,
+}
+
+/// The packs compiled into the binary, in file-name order.
+pub fn embedded_packs() -> Vec<PackSource> {
+    let mut files: Vec<_> = EMBEDDED
+        .files()
+        .filter(|f| {
+            f.path()
+                .extension()
+                .is_some_and(|e| e == "yaml" || e == "yml")
+        })
+        .collect();
+    files.sort_by_key(|f| f.path());
+    files
+        .into_iter()
+        .map(|f| PackSource {
+            path: format!("lints/{}", f.path().display()),
+            text: f.contents_utf8().unwrap_or_default().to_owned(),
+            embedded: true,
+        })
+        .collect()
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum LoadError {
+    #[error("{path}:{line}:{column}: {message}")]
+    Yaml {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{path}:{line}: rule `{rule}`: {message}")]
+    Rule {
+        path: String,
+        line: usize,
+        rule: String,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackDef {
+    pack: String,
+    lang: RuleLang,
+    #[serde(default)]
+    #[allow(dead_code)] // documentation for the pack's readers
+    description: String,
+    rules: Vec<yaml::Value>,
+}
+
+/// The keys every rule has; the matcher's own keys are read by its kind.
+#[derive(Deserialize)]
+struct RuleDef {
+    id: String,
+    category: Category,
+    level: Severity,
+    message: String,
+    why: String,
+    #[serde(default)]
+    suggestions: Vec<SuggestionDef>,
+    examples: ExamplesDef,
+    #[serde(default)]
+    unless: Vec<String>,
+    #[serde(default)]
+    when: Vec<String>,
+    #[serde(flatten)]
+    matcher: yaml::Mapping,
+}
+
+const COMMON_KEYS: &[&str] = &[
+    "id",
+    "category",
+    "level",
+    "message",
+    "why",
+    "suggestions",
+    "examples",
+    "unless",
+    "when",
+    "kind",
+];
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum MatcherDef {
+    Phrases(PhrasesDef),
+    Regex(RegexDef),
+    Require(RequireDef),
+    Metric(MetricDef),
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ExamplesDef {
+    #[serde(default)]
+    bad: Vec<BadDef>,
+    #[serde(default)]
+    good: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum BadDef {
+    Text(String),
+    WithFix { text: String, fixed: Option<String> },
+}
+
+/// Parses one pack file into rules. Ids come out in full (`pack/id`).
+pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadError> {
+    let def: PackDef = yaml::parse(&src.text).map_err(|e| LoadError::Yaml {
+        path: src.path.clone(),
+        line: e.line.unwrap_or(1),
+        column: e.column.unwrap_or(1),
+        message: e.message,
+    })?;
+    if !is_kebab(&def.pack) {
+        return Err(LoadError::Yaml {
+            path: src.path.clone(),
+            line: find_line(&src.text, "pack", &def.pack),
+            column: 1,
+            message: format!("pack id `{}` must be kebab-case (a-z, 0-9, -)", def.pack),
+        });
+    }
+    let mut rules = Vec::with_capacity(def.rules.len());
+    let mut ids = HashSet::new();
+    for (n, value) in def.rules.into_iter().enumerate() {
+        let raw_id = value
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("#{}", n + 1));
+        let line = find_line(&src.text, "id", &raw_id);
+        let err = |message: String| LoadError::Rule {
+            path: src.path.clone(),
+            line,
+            rule: format!("{}/{}", def.pack, raw_id),
+            message,
+        };
+        let rule = build_rule(value, def.lang, &def.pack).map_err(err)?;
+        if !ids.insert(rule.id.clone()) {
+            return Err(err("duplicate rule id in this pack".into()));
+        }
+        rules.push(Rule {
+            path: src.path.clone(),
+            line,
+            ..rule
+        });
+    }
+    Ok((def.pack, rules))
+}
+
+fn build_rule(value: yaml::Value, lang: RuleLang, pack: &str) -> Result<Rule, String> {
+    let def: RuleDef = yaml::from_value(value).map_err(|e| explain_key_error(&e.message))?;
+    if !is_kebab(&def.id) {
+        return Err(format!("id `{}` must be kebab-case (a-z, 0-9, -)", def.id));
+    }
+    for (field, text) in [("message", &def.message), ("why", &def.why)] {
+        if text.trim().is_empty() {
+            return Err(format!("`{field}` is empty"));
+        }
+    }
+    if def.suggestions.is_empty() {
+        return Err("no `suggestions`: every finding must say what to write instead".into());
+    }
+    if def.examples.bad.is_empty() || def.examples.good.is_empty() {
+        return Err("`examples` needs at least one `bad` and one `good` example".into());
+    }
+    let matcher_def: MatcherDef = yaml::from_value(yaml::Value::Mapping(def.matcher))
+        .map_err(|e| explain_key_error(&e.message))?;
+    let matcher = match matcher_def {
+        MatcherDef::Phrases(d) => Matcher::Phrases(Phrases::compile(d)?),
+        MatcherDef::Regex(d) => Matcher::Regex(Pattern::compile(d, &def.suggestions)?),
+        MatcherDef::Require(d) => Matcher::Require(Require::compile(d)?),
+        MatcherDef::Metric(d) => Matcher::Metric(Metric::compile(d)?),
+    };
+    if matches!(matcher, Matcher::Require(_)) && !def.unless.is_empty() {
+        return Err("`unless` does not apply to `require` rules (they have no span)".into());
+    }
+    let compile_all = |patterns: &[String]| -> Result<Vec<regex::Regex>, String> {
+        patterns.iter().map(|p| compile_regex(p)).collect()
+    };
+    Ok(Rule {
+        id: format!("{pack}/{}", def.id),
+        lang,
+        category: def.category,
+        level: def.level,
+        message: def.message,
+        why: def.why,
+        suggestions: def.suggestions,
+        examples: Examples {
+            bad: def
+                .examples
+                .bad
+                .into_iter()
+                .map(|b| match b {
+                    BadDef::Text(text) => BadExample { text, fixed: None },
+                    BadDef::WithFix { text, fixed } => BadExample { text, fixed },
+                })
+                .collect(),
+            good: def.examples.good,
+        },
+        matcher,
+        unless: compile_all(&def.unless)?,
+        when: compile_all(&def.when)?,
+        path: String::new(),
+        line: 0,
+    })
+}
+
+/// serde's "unknown field" lists only the matcher's keys; name the nearest known key instead.
+fn explain_key_error(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_owned();
+    };
+    let Some((field, _)) = rest.split_once('`') else {
+        return message.to_owned();
+    };
+    let known = COMMON_KEYS.iter().chain(&[
+        "phrases",
+        "case_sensitive",
+        "pattern",
+        "any",
+        "min_chars",
+        "metric",
+        "max",
+    ]);
+    match known.min_by_key(|k| edit_distance(field, k)) {
+        Some(best) if edit_distance(field, best) <= 2 => {
+            format!("unknown key `{field}` (did you mean `{best}`?)")
+        }
+        _ => format!("unknown key `{field}` for this rule's kind"),
+    }
+}
+
+/// Levenshtein distance, for did-you-mean hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The 1-based line where `key: value` is written (YAML values carry no positions in serde).
+fn find_line(text: &str, key: &str, value: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start();
+            l.strip_prefix(key)
+                .and_then(|r| r.strip_prefix(':'))
+                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == value)
+        })
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> PackSource {
+        PackSource {
+            path: "test.yaml".into(),
+            text: text.into(),
+            embedded: false,
+        }
+    }
+
+    const GOOD_RULE: &str = "pack: t
+lang: ja
+rules:
+  - id: first
+    category: sarcasm
+    level: warning
+    kind: phrases
+    phrases: [(笑)]
+    message: m
+    why: w
+    suggestions: [{text: '', applicability: safe}]
+    examples: {bad: [はい(笑)], good: [はい]}
+";
+
+    #[test]
+    fn a_valid_pack_loads_with_full_ids_and_lines() {
+        let (pack, rules) = parse_pack(&source(GOOD_RULE)).unwrap();
+        assert_eq!(pack, "t");
+        assert_eq!(rules[0].id, "t/first");
+        assert_eq!(rules[0].line, 4);
+    }
+
+    #[test]
+    fn unknown_keys_name_the_rule_line_and_nearest_key() {
+        let text = GOOD_RULE.replace("    why: w\n", "    why: w\n    mesage: x\n");
+        let err = parse_pack(&source(&text)).unwrap_err().to_string();
+        assert!(err.starts_with("test.yaml:4: rule `t/first`:"), "{err}");
+        assert!(err.contains("did you mean `message`"), "{err}");
+    }
+
+    #[test]
+    fn invalid_regex_is_a_load_error() {
+        let text = GOOD_RULE
+            .replace("kind: phrases", "kind: regex")
+            .replace("phrases: [(笑)]", "pattern: '(笑'");
+        let err = parse_pack(&source(&text)).unwrap_err().to_string();
+        assert!(err.contains("invalid regex"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_ids_and_missing_examples_are_load_errors() {
+        let dup = format!(
+            "{GOOD_RULE}{}",
+            &GOOD_RULE[GOOD_RULE.find("  - id").unwrap()..]
+        );
+        let err = parse_pack(&source(&dup)).unwrap_err().to_string();
+        assert!(err.contains("duplicate rule id"), "{err}");
+        let nogood = GOOD_RULE.replace(", good: [はい]", "");
+        let err = parse_pack(&source(&nogood)).unwrap_err().to_string();
+        assert!(err.contains("at least one `bad` and one `good`"), "{err}");
+    }
+
+    #[test]
+    fn yaml_syntax_errors_carry_line_and_column() {
+        let err = parse_pack(&source("pack: t\nlang: ja\nrules: [\n")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                LoadError::Yaml { line: 4, .. } | LoadError::Yaml { line: 3, .. }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn embedded_packs_are_found() {
+        assert!(!embedded_packs().is_empty());
+    }
+
+    #[test]
+    fn did_you_mean_distance() {
+        assert_eq!(edit_distance("mesage", "message"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

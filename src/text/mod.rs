@@ -1,0 +1,17 @@
+//! Text primitives shared by lint, compose and diff: language detection, sentence splitting,
+//! byte ↔ line/column conversion and width folding. No I/O here.
+
+mod fold;
+mod lang;
+mod position;
+mod sentence;
+
+pub use fold::{Folded, fold_char};
+pub use lang::{Lang, Paragraph, detect_lang, is_japanese_char, paragraphs};
+pub use position::{LineIndex, Position};
+pub use sentence::sentences;
+
+/// Display width of a string in terminal cells (CJK characters are two cells wide).
+pub fn display_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}

@@ -1,0 +1,124 @@
+use std::ops::Range;
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '．' | '！' | '？' | '!' | '?')
+}
+
+fn is_closer(c: char) -> bool {
+    matches!(
+        c,
+        '」' | '』' | '）' | ')' | '"' | '\'' | '”' | '’' | '】' | '〕'
+    )
+}
+
+/// Splits `text` into sentences: byte ranges, in order, not overlapping, each trimmed of
+/// surrounding white space and never empty. A sentence ends after a run of `。！？!?` (with any
+/// closing brackets or quotes that follow), after a `.` followed by white space or the end, and at
+/// a line break, except where an English sentence is hard-wrapped (the line ends in a letter or
+/// comma and the next starts with a lower-case letter). Japanese has no spaces, so nothing here
+/// relies on them.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let end = if is_terminator(c) || c == '.' {
+            if c == '.'
+                && chars
+                    .peek()
+                    .is_some_and(|&(_, n)| !n.is_whitespace() && !is_closer(n))
+            {
+                continue; // "e.g", "3.5", "amazon.co.jp"
+            }
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, n)) = chars.peek() {
+                if is_terminator(n) || is_closer(n) || (c != '.' && n == '.') {
+                    end = j + n.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            end
+        } else if c == '\n' {
+            if is_hard_wrap(text, i) {
+                continue;
+            }
+            i
+        } else {
+            continue;
+        };
+        push_trimmed(text, start..end, &mut out);
+        start = end;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn is_hard_wrap(text: &str, newline: usize) -> bool {
+    let before = text[..newline].trim_end_matches([' ', '\r', '\t']);
+    let after = text[newline + 1..].trim_start_matches([' ', '\t']);
+    let last = before.chars().next_back();
+    let next = after.chars().next();
+    matches!(last, Some(c) if c.is_ascii_alphanumeric() || c == ',')
+        && matches!(next, Some(c) if c.is_ascii_lowercase())
+}
+
+fn push_trimmed(text: &str, r: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let trail = s.len() - s.trim_end().len();
+    if lead + trail < s.len() {
+        out.push(r.start + lead..r.end - trail);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(text: &str) -> Vec<&str> {
+        sentences(text).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn japanese_sentences_end_at_maru_and_keep_closing_brackets() {
+        assert_eq!(
+            split("ご確認ください。「承知しました。」と言われました！！次です"),
+            vec![
+                "ご確認ください。",
+                "「承知しました。」",
+                "と言われました！！",
+                "次です"
+            ]
+        );
+    }
+
+    #[test]
+    fn english_periods_inside_words_do_not_split() {
+        assert_eq!(
+            split("I use amazon.co.jp, e.g. daily. Version 3.5 works."),
+            vec!["I use amazon.co.jp, e.g.", "daily.", "Version 3.5 works."]
+        );
+    }
+
+    #[test]
+    fn line_breaks_end_sentences_except_english_hard_wraps() {
+        assert_eq!(
+            split(
+                "・パスワードを再設定\n・二段階認証を再設定\nI changed my bank account and\nthen was locked out.\n"
+            ),
+            vec![
+                "・パスワードを再設定",
+                "・二段階認証を再設定",
+                "I changed my bank account and\nthen was locked out."
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_and_empty() {
+        assert_eq!(split("一。\r\n二。\r\n"), vec!["一。", "二。"]);
+        assert!(sentences("  \n\n").is_empty());
+    }
+}
