@@ -126,13 +126,18 @@ impl Linter {
     /// is not embedded: a failing one is a load error. Embedded packs are held to theirs by
     /// `cargo test`, and skipping them keeps start-up fast.
     pub fn new(sources: &[PackSource], options: &Options) -> Result<Self, LoadError> {
-        let linter = Self::load(sources, options)?;
+        // Examples run before `options` apply: a disabled rule or a changed limit is the user's
+        // choice, not a broken example.
+        let mut linter = Self::load(sources, &Options::default())?;
         let failure = linter
             .self_test(|i, _| !linter.embedded[i])
             .into_iter()
             .next();
         match failure {
-            None => Ok(linter),
+            None => {
+                linter.configure(options)?;
+                Ok(linter)
+            }
             Some(f) => Err(LoadError::Rule {
                 path: f.path,
                 line: f.line,
