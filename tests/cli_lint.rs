@@ -12,7 +12,9 @@ const WIDE: &str = "　ＡＢＣ、Amazonのミスです。\n";
 
 fn appeal(dir: &Path) -> Command {
     let mut cmd = Command::cargo_bin("appeal").unwrap();
-    cmd.current_dir(dir).env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
 
@@ -50,7 +52,10 @@ fn underline_sits_under_the_match_after_full_width_characters() {
     let dir = temp_with(&[("wide.txt", WIDE)]);
     let out = stdout_of(appeal(dir.path()).args(["lint", "wide.txt"]));
     let lines: Vec<&str> = out.lines().collect();
-    let src = lines.iter().position(|l| l.ends_with("Amazonのミスです。")).unwrap();
+    let src = lines
+        .iter()
+        .position(|l| l.ends_with("Amazonのミスです。"))
+        .unwrap();
     let caret = lines[src + 1].find('^').unwrap();
     let before = &lines[src][..lines[src].find("Amazon").unwrap()];
     assert_eq!(appeal::text::display_width(before), caret, "\n{out}");
@@ -66,8 +71,19 @@ fn json_output_follows_the_contract() {
     assert_eq!(f["lang"], "ja");
     let first = &f["findings"][0];
     for key in [
-        "rule", "category", "severity", "message", "line", "column", "end_line", "end_column",
-        "start", "end", "matched", "suggestions", "why",
+        "rule",
+        "category",
+        "severity",
+        "message",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "start",
+        "end",
+        "matched",
+        "suggestions",
+        "why",
     ] {
         assert!(first.get(key).is_some(), "missing {key} in {first}");
     }
@@ -113,19 +129,36 @@ fn bad_input_gets_one_clear_error_each_and_exit_2_while_other_files_still_run() 
     let huge = fs::File::create(dir.path().join("huge.txt")).unwrap();
     huge.set_len(100_000_000).unwrap();
     let out = appeal(dir.path())
-        .args(["lint", "missing.txt", "latin1.txt", "bin.txt", "huge.txt", "empty.txt", "good.txt"])
+        .args([
+            "lint",
+            "missing.txt",
+            "latin1.txt",
+            "bin.txt",
+            "huge.txt",
+            "empty.txt",
+            "good.txt",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(err.contains("error: missing.txt: no such file"), "{err}");
-    assert!(err.contains("error: latin1.txt:1:4: not valid UTF-8"), "{err}");
-    assert!(err.contains("error: bin.txt: looks like a binary file"), "{err}");
+    assert!(
+        err.contains("error: latin1.txt:1:4: not valid UTF-8"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: bin.txt: looks like a binary file"),
+        "{err}"
+    );
     assert!(err.contains("error: huge.txt: is 100.0 MB"), "{err}");
     assert_eq!(err.lines().count(), 4, "{err}");
     assert!(!err.contains("panicked"), "{err}");
-    assert!(stdout.contains("--> good.txt:2:"), "the good file is still linted:\n{stdout}");
+    assert!(
+        stdout.contains("--> good.txt:2:"),
+        "the good file is still linted:\n{stdout}"
+    );
 }
 
 #[test]
@@ -145,7 +178,10 @@ fn directories_are_walked_in_path_order_skipping_hidden_files() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(paths, ["letters/a.md", "letters/b.txt", "letters/sub/c.txt"]);
+    assert_eq!(
+        paths,
+        ["letters/a.md", "letters/b.txt", "letters/sub/c.txt"]
+    );
 }
 
 #[test]
@@ -167,10 +203,18 @@ fn fix_rewrites_atomically_keeps_permissions_and_converges() {
         .stdout(predicate::str::contains("letter.txt: fixed"));
     let fixed = fs::read_to_string(&path).unwrap();
     assert!(!fixed.contains("(笑)"), "{fixed}");
-    assert!(fixed.contains("Amazonのミス"), "unsafe rewrites need --unsafe-fixes: {fixed}");
-    assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    assert!(
+        fixed.contains("Amazonのミス"),
+        "unsafe rewrites need --unsafe-fixes: {fixed}"
+    );
+    assert_eq!(
+        fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
     // A second --fix changes nothing.
-    appeal(dir.path()).args(["lint", "--fix", "letter.txt"]).assert();
+    appeal(dir.path())
+        .args(["lint", "--fix", "letter.txt"])
+        .assert();
     assert_eq!(fs::read_to_string(&path).unwrap(), fixed);
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
@@ -189,15 +233,25 @@ fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
         .output()
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.starts_with("いつもお世話になっております。\n"), "{stdout}");
-    assert!(!stdout.contains("(笑)") && !stdout.contains("error["), "{stdout}");
+    assert!(
+        stdout.starts_with("いつもお世話になっております。\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("(笑)") && !stdout.contains("error["),
+        "{stdout}"
+    );
     assert!(String::from_utf8(out.stderr).unwrap().contains("error["));
 }
 
 #[test]
 fn colour_only_when_forced_or_on_a_terminal() {
     let dir = temp_with(&[("letter.txt", ANGRY)]);
-    let plain = stdout_of(appeal(dir.path()).env_remove("NO_COLOR").args(["lint", "letter.txt"]));
+    let plain = stdout_of(
+        appeal(dir.path())
+            .env_remove("NO_COLOR")
+            .args(["lint", "letter.txt"]),
+    );
     assert!(!plain.contains('\u{1b}'), "a pipe gets no colour");
     let forced = stdout_of(
         appeal(dir.path())
@@ -226,18 +280,39 @@ rules:
 fn user_packs_config_and_disable() {
     let dir = temp_with(&[
         ("my-lints/mine.yaml", USER_PACK),
-        ("letter.txt", "出品者IDはA1B2C3D4E5F6G7です。大至急お願いします。\n"),
+        (
+            "letter.txt",
+            "出品者IDはA1B2C3D4E5F6G7です。大至急お願いします。\n",
+        ),
     ]);
     appeal(dir.path())
-        .args(["lint", "--lints", "my-lints", "--format", "json", "letter.txt"])
+        .args([
+            "lint",
+            "--lints",
+            "my-lints",
+            "--format",
+            "json",
+            "letter.txt",
+        ])
         .assert()
         .stdout(predicate::str::contains("\"rule\": \"mine/urgent\""));
     // The config adds the pack and makes warnings fail; a flag overrides the config.
-    fs::write(dir.path().join(".appeal.yaml"), "lints: [my-lints]\nfail_on: warning\n").unwrap();
+    fs::write(
+        dir.path().join(".appeal.yaml"),
+        "lints: [my-lints]\nfail_on: warning\n",
+    )
+    .unwrap();
     let sub = dir.path().join("sub");
     fs::create_dir(&sub).unwrap();
     appeal(&sub)
-        .args(["lint", "../letter.txt", "--disable", "mine/urgent", "--format", "json"])
+        .args([
+            "lint",
+            "../letter.txt",
+            "--disable",
+            "mine/urgent",
+            "--format",
+            "json",
+        ])
         .assert()
         .stdout(predicate::str::contains("mine/urgent").not());
     appeal(&sub)
@@ -262,7 +337,10 @@ fn invalid_rule_packs_are_load_errors_with_file_line_and_rule() {
     let failing = USER_PACK.replace("good: [ご確認をお願いいたします]", "good: [大至急で]");
     for (text, expect) in [
         (bad_regex.as_str(), "invalid regex"),
-        (unknown_key.as_str(), "unknown key `wyh` (did you mean `why`?)"),
+        (
+            unknown_key.as_str(),
+            "unknown key `wyh` (did you mean `why`?)",
+        ),
         (failing.as_str(), "good example is flagged"),
         ("pack: x\nlang: ja\nrules: [\n", "packs/p.yaml:"),
     ] {
@@ -278,7 +356,9 @@ fn invalid_rule_packs_are_load_errors_with_file_line_and_rule() {
             appeal(dir.path())
                 .args(["lint", "--lints", "packs", "l.txt"])
                 .assert()
-                .stderr(predicate::str::contains("packs/p.yaml:4: rule `mine/urgent`"));
+                .stderr(predicate::str::contains(
+                    "packs/p.yaml:4: rule `mine/urgent`",
+                ));
         }
     }
 }
@@ -291,7 +371,12 @@ fn rules_list_explain_and_test() {
     let id = first.split_whitespace().next().unwrap();
     assert!(id.contains('/'), "{list}");
     let explain = stdout_of(appeal(dir.path()).args(["rules", "explain", id]));
-    for part in ["## What it finds", "## Why it matters", "## Write instead", "## Examples"] {
+    for part in [
+        "## What it finds",
+        "## Why it matters",
+        "## Write instead",
+        "## Examples",
+    ] {
         assert!(explain.contains(part), "{explain}");
     }
     appeal(dir.path())
@@ -319,7 +404,10 @@ fn rules_list_explain_and_test() {
 #[test]
 fn usage_errors_exit_2_and_help_has_examples() {
     let dir = temp_with(&[]);
-    appeal(dir.path()).args(["lint", "--format", "xml"]).assert().code(2);
+    appeal(dir.path())
+        .args(["lint", "--format", "xml"])
+        .assert()
+        .code(2);
     appeal(dir.path())
         .args(["lint", "--help"])
         .assert()
