@@ -214,7 +214,8 @@ fn fix_rewrites_atomically_keeps_permissions_and_converges() {
     // A second --fix changes nothing.
     appeal(dir.path())
         .args(["lint", "--fix", "letter.txt"])
-        .assert();
+        .assert()
+        .stdout(predicate::str::contains("fixed").not());
     assert_eq!(fs::read_to_string(&path).unwrap(), fixed);
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()

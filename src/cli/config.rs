@@ -87,7 +87,8 @@ pub fn load_linter(
     Linter::new(&sources, &options).map_err(|e| Failure::msg(e.to_string()))
 }
 
-fn read_pack_dir(dir: &Path) -> Result<Vec<PackSource>, Failure> {
+/// The `.yaml` packs of a directory, in name order, as user packs.
+pub fn read_pack_dir(dir: &Path) -> Result<Vec<PackSource>, Failure> {
     let name = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {
         Failure::msg(match e.kind() {

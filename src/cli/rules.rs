@@ -1,10 +1,10 @@
 //! `appeal rules`: list the rules, explain one (like `ruff rule`), run their examples as tests.
 
 use super::Status;
-use super::config::{Config, load_linter};
+use super::config::{Config, load_linter, read_pack_dir};
 use super::input::{self, Failure};
 use appeal::lint::report::describe_suggestion;
-use appeal::lint::{Linter, Options, PackSource, embedded_packs};
+use appeal::lint::{Linter, Options, embedded_packs};
 use clap::Subcommand;
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -148,31 +148,7 @@ fn test(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<Status, Failure> {
     let mut sources = embedded_packs();
     let mut user = Vec::new();
     for d in dir.iter().chain(extra) {
-        let loaded = load_linter(&Config::default(), std::slice::from_ref(d), &[], None);
-        // Surface syntax and rule errors of the directory before the examples.
-        if let Err(e) = loaded {
-            if let Failure::Errors(ref es) = e
-                && es.iter().any(|m| m.contains("example"))
-            {
-                // Fall through: examples are what we are about to report in full.
-            } else {
-                return Err(e);
-            }
-        }
-        for entry in std::fs::read_dir(d)
-            .map_err(|e| Failure::msg(input::describe_io(&d.display().to_string(), &e)))?
-        {
-            let p = entry.map_err(|e| Failure::msg(e.to_string()))?.path();
-            if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                let text = std::fs::read_to_string(&p)
-                    .map_err(|e| Failure::msg(input::describe_io(&p.display().to_string(), &e)))?;
-                user.push(PackSource {
-                    path: p.display().to_string(),
-                    text,
-                    embedded: false,
-                });
-            }
-        }
+        user.extend(read_pack_dir(d)?);
     }
     let only_user = dir.is_some();
     user.sort_by(|a, b| a.path.cmp(&b.path));
