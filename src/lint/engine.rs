@@ -59,6 +59,7 @@ pub(crate) struct Doc<'t> {
     pub(crate) folded: Folded<'t>,
     paragraphs: Vec<Paragraph>,
     sentences: Vec<Range<usize>>,
+    regions: [std::cell::OnceCell<Option<String>>; 2],
 }
 
 impl Doc<'_> {
@@ -82,15 +83,23 @@ impl Doc<'_> {
         }
     }
 
-    /// The paragraphs of one language, joined; `None` for a language the text does not use.
-    fn region(&self, lang: Option<Lang>) -> Option<String> {
-        let parts: Vec<&str> = self
-            .paragraphs
-            .iter()
-            .filter(|p| lang.is_none_or(|l| p.lang == l))
-            .map(|p| &self.text()[p.range.clone()])
-            .collect();
-        (!parts.is_empty()).then(|| parts.concat())
+    /// The paragraphs of one language, joined (the whole text for `None`); `None` for a
+    /// language the text does not use. Built once per language and check.
+    fn region(&self, lang: Option<Lang>) -> Option<&str> {
+        let Some(lang) = lang else {
+            return Some(self.text());
+        };
+        let slot = &self.regions[lang as usize];
+        slot.get_or_init(|| {
+            let parts: Vec<&str> = self
+                .paragraphs
+                .iter()
+                .filter(|p| p.lang == lang)
+                .map(|p| &self.text()[p.range.clone()])
+                .collect();
+            (!parts.is_empty()).then(|| parts.concat())
+        })
+        .as_deref()
     }
 }
 
@@ -291,6 +300,7 @@ impl Linter {
         };
         let doc = Doc {
             original: text,
+            regions: Default::default(),
             sentences: sentences(&folded.text),
             paragraphs: paras,
             folded,
@@ -307,7 +317,7 @@ impl Linter {
                 r.when.is_empty()
                     || doc
                         .region(lang)
-                        .is_some_and(|t| r.when.iter().any(|w| w.is_match(&t)))
+                        .is_some_and(|t| r.when.iter().any(|w| w.is_match(t)))
             })
         };
         hits.retain(|h| {
