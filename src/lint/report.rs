@@ -116,7 +116,7 @@ fn finding_report<'a>(file: &FileReport<'a>, index: &LineIndex, f: &'a Finding) 
         .primary_title(f.message.as_str())
         .id(f.rule.as_str());
     let mut group = if f.is_document_level() {
-        title.element(Origin::path(file.path))
+        title.element(Origin::path(file.path).line(1).char_column(1))
     } else {
         let first = f.line - 1;
         let last = f.end_line - 1;
