@@ -218,7 +218,7 @@ fn require_reports_once_at_the_document_start_and_respects_min_chars_and_when() 
 #[test]
 fn paragraphs_get_their_own_language_and_lang_can_be_forced() {
     let l = linter();
-    let text = "アカウントについてご相談いたします。\n\nMy account got hacked.\n";
+    let text = "アカウントについてご相談いたします。\n\nMy seller account got hacked last week, I think.\n";
     let out = l.check(text, LangChoice::Auto);
     assert_eq!(out.lang, Lang::Ja);
     assert!(
@@ -267,11 +267,14 @@ fn fixes_expand_captures_and_converge() {
     let l = linter();
     let fixed = fix_text(
         &l,
-        "Fix it now.\n\n困っています！！",
+        "Fix it now, I have been waiting for weeks.\n\n困っています！！",
         LangChoice::Auto,
         true,
     );
-    assert_eq!(fixed.text, "could you please review it.\n\n困っています。");
+    assert_eq!(
+        fixed.text,
+        "could you please review it, I have been waiting for weeks.\n\n困っています。"
+    );
     assert_eq!(fixed.applied.len(), 2);
     let again = fix_text(&l, &fixed.text, LangChoice::Auto, true);
     assert_eq!(again.text, fixed.text);
@@ -279,11 +282,14 @@ fn fixes_expand_captures_and_converge() {
     // Without --unsafe-fixes only the safe one applies.
     let safe = fix_text(
         &l,
-        "Fix it now.\n\n困っています！！",
+        "Fix it now, I have been waiting for weeks.\n\n困っています！！",
         LangChoice::Auto,
         false,
     );
-    assert_eq!(safe.text, "Fix it now.\n\n困っています。");
+    assert_eq!(
+        safe.text,
+        "Fix it now, I have been waiting for weeks.\n\n困っています。"
+    );
 }
 
 #[test]

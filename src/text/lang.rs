@@ -95,9 +95,9 @@ pub struct Paragraph {
 }
 
 /// Splits `text` into paragraphs (blank-line separated) and decides each one's language, so a
-/// Japanese letter with an English translation below gets both rule sets. A paragraph with no
-/// letters (a date line, a separator) takes the language of the paragraph before it, or of the
-/// whole text when it comes first. The paragraphs cover the text without gaps.
+/// Japanese letter with an English translation below gets both rule sets. A short paragraph with
+/// no kana or kanji (a `Seller ID: A1B2C3` line, a signature, a date) takes the language of the
+/// whole text: it belongs to the letter around it. The paragraphs cover the text without gaps.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
     let fallback = detect_lang(text);
     let mut out: Vec<Paragraph> = Vec::new();
@@ -120,11 +120,17 @@ pub fn paragraphs(text: &str) -> Vec<Paragraph> {
     out
 }
 
+/// Below this many Latin letters, a paragraph with no kana or kanji is too short to tell.
+const MIN_LETTERS: usize = 30;
+
 fn push_paragraph(text: &str, range: Range<usize>, fallback: Lang, out: &mut Vec<Paragraph>) {
     let (ja, latin) = letter_counts(&text[range.clone()]);
-    let lang = lang_of_counts(ja, latin)
-        .or_else(|| out.last().map(|p| p.lang))
-        .unwrap_or(fallback);
+    // Only short Latin-only paragraphs are ambiguous: kana or kanji is Japanese at any length.
+    let lang = if ja == 0 && latin < MIN_LETTERS {
+        fallback
+    } else {
+        lang_of_counts(ja, latin).unwrap_or(fallback)
+    };
     out.push(Paragraph { range, lang });
 }
 
@@ -153,21 +159,22 @@ mod tests {
 
     #[test]
     fn paragraphs_split_on_blank_lines_and_keep_their_language() {
-        let text = "いつもお世話になっております。\n出品者IDはA1B2C3です。\n\n\nThank you for your help.\nBest regards\n\n2026-11-01\n";
+        let text = "いつもお世話になっております。\n出品者IDはA1B2C3です。ログインできなくなりました。\n\n\n\
+                    Thank you for your help with my seller account.\nBest regards\n\n\
+                    2026-11-01\n\nSeller ID: A1B2C3D4E5\n\n困っています。\n";
         let paras = paragraphs(text);
-        assert_eq!(paras.len(), 3);
-        assert_eq!(paras[0].lang, Lang::Ja);
-        assert_eq!(paras[1].lang, Lang::En);
+        let langs: Vec<Lang> = paras.iter().map(|p| p.lang).collect();
+        // Short Latin-only paragraphs (a date, an ID line) belong to the letter's language;
+        // a short Japanese one is Japanese.
+        assert_eq!(langs, [Lang::Ja, Lang::En, Lang::Ja, Lang::Ja, Lang::Ja]);
         assert_eq!(
             &text[paras[1].range.clone()],
-            "Thank you for your help.\nBest regards\n\n"
+            "Thank you for your help with my seller account.\nBest regards\n\n"
         );
-        // The date line has no letters and follows the English paragraph.
-        assert_eq!(paras[2].lang, Lang::En);
         // Contiguous cover.
         assert_eq!(paras[0].range.start, 0);
-        assert_eq!(paras[2].range.end, text.len());
-        assert_eq!(paras[0].range.end, paras[1].range.start);
+        assert_eq!(paras.last().unwrap().range.end, text.len());
+        assert!(paras.windows(2).all(|w| w[0].range.end == w[1].range.start));
     }
 
     #[test]
