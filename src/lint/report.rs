@@ -323,6 +323,26 @@ mod tests {
         );
     }
 
+    /// Tabs, half-width katakana with separate voiced marks and the ideographic space before the
+    /// match: the caret still lands under it.
+    #[test]
+    fn underline_survives_tabs_and_half_width_kana() {
+        let text = "\tｶﾞｲﾄﾞ　Amazonのミスです\n";
+        let out = render(text, finding(text, "Amazonのミス", Category::Blame));
+        let lines: Vec<&str> = out.lines().collect();
+        let src = lines
+            .iter()
+            .position(|l| l.contains("Amazonのミス"))
+            .unwrap();
+        let (src_line, caret_line) = (lines[src], lines[src + 1]);
+        let prefix = &src_line[..src_line.find("Amazon").unwrap()];
+        assert_eq!(
+            crate::text::display_width(prefix),
+            caret_line.find('^').unwrap(),
+            "\n{out}"
+        );
+    }
+
     #[test]
     fn pii_is_masked_in_the_source_line() {
         let text = "カード番号は4242424242424242です。\n";
