@@ -373,7 +373,7 @@ impl Linter {
                     let Some(region) = doc.region(lang) else {
                         continue;
                     };
-                    if !region.trim().is_empty() && when(i, lang) && !req.is_met(&region) {
+                    if !region.trim().is_empty() && when(i, lang) && !req.is_met(region) {
                         hits.push(Hit::new(i, 0..0));
                     }
                 }
