@@ -292,28 +292,32 @@ mod tests {
         human(&[file], false)
     }
 
-    /// The caret must sit exactly under the match when the line holds full-width characters:
-    /// each full-width character is two cells wide.
-    #[test]
-    fn underline_sits_under_full_width_text() {
-        let text = "一行目\n　ＡＢＣ、Amazonのミスです。\n";
+    /// Renders `text` with a finding on "Amazonのミス" and checks that the carets start under
+    /// it and are as wide as it, in terminal cells. Returns the rendered output.
+    fn assert_carets_under_match(text: &str) -> String {
         let out = render(text, finding(text, "Amazonのミス", Category::Blame));
         let lines: Vec<&str> = out.lines().collect();
         let src = lines
             .iter()
             .position(|l| l.contains("Amazonのミス"))
             .unwrap();
-        let caret_line = lines[src + 1];
-        let src_line = lines[src];
+        let (src_line, caret_line) = (lines[src], lines[src + 1]);
         let prefix = &src_line[..src_line.find("Amazon").unwrap()];
-        let caret_at = caret_line.find('^').unwrap();
-        assert_eq!(crate::text::display_width(prefix), caret_at, "\n{out}");
-        let carets = caret_line.matches('^').count();
+        let width = crate::text::display_width;
+        assert_eq!(width(prefix), caret_line.find('^').unwrap(), "\n{out}");
         assert_eq!(
-            carets,
-            crate::text::display_width("Amazonのミス"),
+            caret_line.matches('^').count(),
+            width("Amazonのミス"),
             "\n{out}"
         );
+        out
+    }
+
+    /// The caret must sit exactly under the match when the line holds full-width characters:
+    /// each full-width character is two cells wide.
+    #[test]
+    fn underline_sits_under_full_width_text() {
+        let out = assert_carets_under_match("一行目\n　ＡＢＣ、Amazonのミスです。\n");
         assert!(out.contains("error[t/r]: msg"), "{out}");
         assert!(out.contains("--> letter.txt:2:6"), "{out}");
         assert!(out.contains("= why: because"), "{out}");
@@ -327,20 +331,7 @@ mod tests {
     /// match: the caret still lands under it.
     #[test]
     fn underline_survives_tabs_and_half_width_kana() {
-        let text = "\tｶﾞｲﾄﾞ　Amazonのミスです\n";
-        let out = render(text, finding(text, "Amazonのミス", Category::Blame));
-        let lines: Vec<&str> = out.lines().collect();
-        let src = lines
-            .iter()
-            .position(|l| l.contains("Amazonのミス"))
-            .unwrap();
-        let (src_line, caret_line) = (lines[src], lines[src + 1]);
-        let prefix = &src_line[..src_line.find("Amazon").unwrap()];
-        assert_eq!(
-            crate::text::display_width(prefix),
-            caret_line.find('^').unwrap(),
-            "\n{out}"
-        );
+        assert_carets_under_match("\tｶﾞｲﾄﾞ　Amazonのミスです\n");
     }
 
     #[test]
