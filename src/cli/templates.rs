@@ -1,11 +1,114 @@
-//! `appeal templates` (being built: see the open issue).
+//! `appeal templates`: the scenarios there are templates for, and the facts each one needs.
 
 use super::Status;
-use super::input::Failure;
+use super::input::{self, Failure};
+use appeal::compose::template_name;
+use appeal::facts::{Field, Kind, SCENARIOS, Scenario};
+use appeal::text::Lang;
+use clap::ValueEnum;
+use std::fmt::Write;
+
+const EXAMPLES: &str = "\
+Examples:
+  appeal templates                      the scenarios and their languages
+  appeal templates show security-lock   the facts a security-lock letter needs
+  appeal init security-lock --lang ja   a facts file to fill in";
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-pub fn run(_args: Args) -> Result<Status, Failure> {
-    Err(Failure::msg("`appeal templates` is not available yet"))
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// List the scenarios (the default)
+    List,
+    /// Show the facts one scenario needs
+    Show {
+        #[arg(value_enum)]
+        scenario: ScenarioArg,
+    },
+}
+
+/// A scenario on the command line; clap lists the possible values in help and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    SecurityLock,
+    IdentityVerification,
+    PlanOfAction,
+    FollowUp,
+}
+
+impl From<ScenarioArg> for Scenario {
+    fn from(s: ScenarioArg) -> Self {
+        match s {
+            ScenarioArg::SecurityLock => Scenario::SecurityLock,
+            ScenarioArg::IdentityVerification => Scenario::IdentityVerification,
+            ScenarioArg::PlanOfAction => Scenario::PlanOfAction,
+            ScenarioArg::FollowUp => Scenario::FollowUp,
+        }
+    }
+}
+
+pub fn run(args: Args) -> Result<Status, Failure> {
+    let text = match args.command.unwrap_or(Command::List) {
+        Command::List => list(),
+        Command::Show { scenario } => show(scenario.into()),
+    };
+    input::print(&text)?;
+    Ok(Status::Success)
+}
+
+fn langs() -> String {
+    Lang::ALL.map(Lang::as_str).join(", ")
+}
+
+fn list() -> String {
+    let width = SCENARIOS.iter().map(|i| i.scenario.as_str().len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for info in &SCENARIOS {
+        let _ = writeln!(
+            out,
+            "{:width$}  [{}]  {}",
+            info.scenario.as_str(),
+            langs(),
+            info.summary
+        );
+    }
+    out.push_str("\nShow a scenario's facts: appeal templates show SCENARIO\n");
+    out
+}
+
+fn show(scenario: Scenario) -> String {
+    let info = scenario.info();
+    let mut out = String::new();
+    let _ = writeln!(out, "{scenario}: {}", info.summary);
+    let names: Vec<String> = Lang::ALL.iter().map(|&l| template_name(scenario, l)).collect();
+    let _ = writeln!(out, "languages: {} (templates: {})", langs(), names.join(", "));
+    out.push_str("\nFacts (* required; dates are YYYY-MM-DD):\n");
+    let _ = writeln!(out, "  scenario *  {scenario}");
+    let _ = writeln!(out, "  lang *  {}", Lang::ALL.map(Lang::as_str).join(" | "));
+    for f in info.fields {
+        write_field(&mut out, f, 1);
+    }
+    let _ = writeln!(out, "\nStart a facts file: appeal init {scenario} --lang ja");
+    out
+}
+
+fn write_field(out: &mut String, f: &Field, depth: usize) {
+    let pad = "  ".repeat(depth);
+    let star = if f.required { " *" } else { "" };
+    let shape = match f.kind {
+        Kind::List(_) | Kind::TextList => " (list)",
+        Kind::Date => " (date)",
+        _ => "",
+    };
+    let _ = writeln!(out, "{pad}{}{star}{shape}  {}", f.name, f.doc);
+    if let Kind::Group(sub) | Kind::List(sub) = f.kind {
+        for s in sub {
+            write_field(out, s, depth + 1);
+        }
+    }
 }

@@ -96,7 +96,7 @@ const PREVENTION: &[Field] = &[
         ),
     ),
     req("from", Kind::Date, "the date the step starts", ("2025-06-05", "2025-06-05")),
-    req("owner", Kind::Text, "who carries it out", ("出品者本人（山田）", "me, the account owner")),
+    req("owner", Kind::Text, "who carries it out", ("出品者本人", "me, the account owner")),
 ];
 
 const PREVENTION_FIELD: Field = req(
@@ -118,7 +118,15 @@ const REQUEST_FIELD: Field = opt(
 
 const DATED: &[Field] = &[
     req("date", Kind::Date, "when", ("2025-06-03", "2025-06-03")),
-    req("what", Kind::Text, "what happened or was done", ("", "")),
+    req(
+        "what",
+        Kind::Text,
+        "what happened or was done",
+        (
+            "サインイン画面のフォームからテクニカルサポートへ問い合わせ",
+            "contacted Seller Support through the form on the sign-in page",
+        ),
+    ),
 ];
 
 const ALREADY_DONE: &[Field] = &[
@@ -195,7 +203,7 @@ const SECURITY_LOCK: &[Field] = &[
         "other_changes",
         Kind::Text,
         "other settings you changed (leave out if none: the letter then says none were changed)",
-        ("", ""),
+        ("配送設定のお届け日数", "the handling time in my shipping settings"),
     ),
     PREVENTION_FIELD,
     REQUEST_FIELD,
@@ -345,7 +353,12 @@ const FOLLOW_UP: &[Field] = &[
         Kind::List(&[
             req("date", Kind::Date, "when you sent it", ("2025-06-04", "2025-06-04")),
             opt("case_id", Kind::CaseId, "the case ID support gave", ("12345678901", "12345678901")),
-            opt("note", Kind::Text, "one neutral line about it", ("", "")),
+            opt(
+                "note",
+                Kind::Text,
+                "one neutral line about it",
+                ("サインイン前のフォームから送信しました", "I sent it through the form on the sign-in page"),
+            ),
         ]),
         "earlier submissions, oldest first",
         NONE,
@@ -363,7 +376,7 @@ const FOLLOW_UP: &[Field] = &[
         "revision",
         Kind::Text,
         "what this version adds or corrects",
-        ("", ""),
+        ("実施済みの対応の日付を追記しました", "I added the dates of the steps already taken"),
     ),
     opt(
         "already_done",

@@ -60,19 +60,12 @@ fn write_field(out: &mut String, field: &Field, lang: Lang, depth: usize, off: b
             for f in sub {
                 let _ = writeln!(out, "{pad}  #   {}: {}", f.name, note(f));
             }
-            let mut first = true;
-            for f in sub {
-                let example = f.example(lang);
-                let dash = if first { "- " } else { "  " };
-                let item_off = off || !f.required || example.is_empty();
-                let h = if item_off { "# " } else { "" };
-                // A commented-out first key would leave the dash behind; keep the dash live.
-                if first && item_off && !off {
-                    let _ = writeln!(out, "{pad}  - {}: {}", f.name, scalar(example));
-                } else {
-                    let _ = writeln!(out, "{pad}  {h}{dash}{}: {}", f.name, scalar(example));
-                }
-                first = false;
+            // The first key carries the dash; the schema keeps it required, so the dash is live
+            // whenever the list is.
+            for (i, f) in sub.iter().enumerate() {
+                let dash = if i == 0 { "- " } else { "  " };
+                let h = if off || !f.required { "# " } else { "" };
+                let _ = writeln!(out, "{pad}  {h}{dash}{}: {}", f.name, scalar(f.example(lang)));
             }
         }
         Kind::TextList => {
@@ -111,6 +104,17 @@ mod tests {
                         }
                     }
                 }
+                fn first_keys_required(fields: &[Field]) {
+                    for f in fields {
+                        if let Kind::List(s) = f.kind {
+                            assert!(s[0].required, "{}: first key must be required", f.name);
+                        }
+                        if let Kind::Group(s) | Kind::List(s) = f.kind {
+                            first_keys_required(s);
+                        }
+                    }
+                }
+                first_keys_required(scenario.info().fields);
                 let mut all = Vec::new();
                 names(scenario.info().fields, &mut all);
                 for name in all {

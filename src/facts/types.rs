@@ -140,7 +140,7 @@ pub struct Prevention {
 pub struct AlreadyDone {
     pub password_reset: Date,
     pub two_step_reset: Date,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub other: Vec<Dated>,
 }
 
@@ -233,7 +233,7 @@ pub struct PlanOfAction {
     pub root_causes: Vec<Text>,
     pub actions_taken: Vec<Dated>,
     pub prevention: Vec<Prevention>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub evidence: Vec<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<Text>,
