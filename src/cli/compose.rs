@@ -101,8 +101,8 @@ pub fn run(args: Args) -> Result<Status, Failure> {
         anstream::AutoStream::choice(&std::io::stderr()),
         anstream::ColorChoice::Never
     );
-    eprint!(
-        "{}{}\n",
+    eprintln!(
+        "{}{}",
         report::human(&reports, color),
         report::summary_line(summary, 1)
     );

@@ -66,7 +66,11 @@ fn langs() -> String {
 }
 
 fn list() -> String {
-    let width = SCENARIOS.iter().map(|i| i.scenario.as_str().len()).max().unwrap_or(0);
+    let width = SCENARIOS
+        .iter()
+        .map(|i| i.scenario.as_str().len())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for info in &SCENARIOS {
         let _ = writeln!(
@@ -85,15 +89,26 @@ fn show(scenario: Scenario) -> String {
     let info = scenario.info();
     let mut out = String::new();
     let _ = writeln!(out, "{scenario}: {}", info.summary);
-    let names: Vec<String> = Lang::ALL.iter().map(|&l| template_name(scenario, l)).collect();
-    let _ = writeln!(out, "languages: {} (templates: {})", langs(), names.join(", "));
+    let names: Vec<String> = Lang::ALL
+        .iter()
+        .map(|&l| template_name(scenario, l))
+        .collect();
+    let _ = writeln!(
+        out,
+        "languages: {} (templates: {})",
+        langs(),
+        names.join(", ")
+    );
     out.push_str("\nFacts (* required; dates are YYYY-MM-DD):\n");
     let _ = writeln!(out, "  scenario *  {scenario}");
     let _ = writeln!(out, "  lang *  {}", Lang::ALL.map(Lang::as_str).join(" | "));
     for f in info.fields {
         write_field(&mut out, f, 1);
     }
-    let _ = writeln!(out, "\nStart a facts file: appeal init {scenario} --lang ja");
+    let _ = writeln!(
+        out,
+        "\nStart a facts file: appeal init {scenario} --lang ja"
+    );
     out
 }
 

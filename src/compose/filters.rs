@@ -33,12 +33,19 @@ const EN_MONTHS: [&str; 12] = [
 /// `2025-06-03` → 「2025年6月3日」 or "June 3, 2025".
 fn date(value: Cow<'_, str>, _: Kwargs, state: &State) -> TeraResult<String> {
     let d = Date::parse(&value).ok_or_else(|| {
-        tera::Error::message(format!("the `date` filter needs a YYYY-MM-DD date, got `{value}`"))
+        tera::Error::message(format!(
+            "the `date` filter needs a YYYY-MM-DD date, got `{value}`"
+        ))
     })?;
     Ok(if is_japanese(state)? {
         format!("{}年{}月{}日", d.year, d.month, d.day)
     } else {
-        format!("{} {}, {}", EN_MONTHS[usize::from(d.month) - 1], d.day, d.year)
+        format!(
+            "{} {}, {}",
+            EN_MONTHS[usize::from(d.month) - 1],
+            d.day,
+            d.year
+        )
     })
 }
 

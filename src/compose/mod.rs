@@ -240,9 +240,7 @@ mod tests {
         )
         .unwrap();
         match c.compose(&facts()).unwrap_err() {
-            ComposeError::Template {
-                template, line, ..
-            } => {
+            ComposeError::Template { template, line, .. } => {
                 assert_eq!(template, "ja/security-lock.txt");
                 assert_eq!(line, 2);
             }
@@ -267,7 +265,10 @@ mod tests {
         let err = composer_with("ja/x.txt", "ストア名：{{ seller. }}\n").unwrap_err();
         match err {
             ComposeError::Template {
-                template, line, column, ..
+                template,
+                line,
+                column,
+                ..
             } => {
                 assert_eq!((template.as_str(), line), ("ja/x.txt", 1));
                 assert!(column > 5 && column < 20, "{column}");

@@ -93,7 +93,13 @@ fn found(v: &Value) -> &'static str {
     }
 }
 
-fn check_value(src: &str, field: &Field, v: &Value, path: &mut Vec<String>, out: &mut Vec<FactsError>) {
+fn check_value(
+    src: &str,
+    field: &Field,
+    v: &Value,
+    path: &mut Vec<String>,
+    out: &mut Vec<FactsError>,
+) {
     let wrong = |path: &[String], expected| {
         FactsError::new(
             at(src, path),
@@ -107,7 +113,10 @@ fn check_value(src: &str, field: &Field, v: &Value, path: &mut Vec<String>, out:
     match field.kind {
         Kind::Text | Kind::MerchantId | Kind::CaseId => match scalar_text(v) {
             Some(t) if t.trim().is_empty() && field.required => {
-                out.push(FactsError::new(at(src, path), Problem::Missing(display(path))));
+                out.push(FactsError::new(
+                    at(src, path),
+                    Problem::Missing(display(path)),
+                ));
             }
             Some(t) => {
                 if let Some(p) = secret(src, &t, field.kind, path) {
@@ -118,6 +127,9 @@ fn check_value(src: &str, field: &Field, v: &Value, path: &mut Vec<String>, out:
         },
         Kind::Date => match v {
             Value::String(s) if Date::parse(s.trim()).is_some() => {}
+            Value::Mapping(_) | Value::Sequence(_) | Value::Bool(_) | Value::Tagged(_) => {
+                out.push(wrong(path, "a date (YYYY-MM-DD)"))
+            }
             _ => out.push(FactsError::new(
                 at(src, path),
                 Problem::BadDate {
@@ -133,7 +145,10 @@ fn check_value(src: &str, field: &Field, v: &Value, path: &mut Vec<String>, out:
         Kind::List(sub) => match v {
             Value::Sequence(items) => {
                 if items.is_empty() && field.required {
-                    out.push(FactsError::new(at(src, path), Problem::EmptyList(display(path))));
+                    out.push(FactsError::new(
+                        at(src, path),
+                        Problem::EmptyList(display(path)),
+                    ));
                 }
                 for (i, item) in items.iter().enumerate() {
                     path.push(format!("[{i}]"));
@@ -156,7 +171,10 @@ fn check_value(src: &str, field: &Field, v: &Value, path: &mut Vec<String>, out:
         Kind::TextList => match v {
             Value::Sequence(items) => {
                 if items.is_empty() && field.required {
-                    out.push(FactsError::new(at(src, path), Problem::EmptyList(display(path))));
+                    out.push(FactsError::new(
+                        at(src, path),
+                        Problem::EmptyList(display(path)),
+                    ));
                 }
                 for (i, item) in items.iter().enumerate() {
                     path.push(format!("[{i}]"));
@@ -202,9 +220,8 @@ static IBAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b[A-Z]{2}\d{2}[A-Z0-9]{11,30}\b").expect("valid regex"));
 /// A long digit run is only a bank number when the text talks about an account; otherwise it is
 /// far more likely a case ID or a reference.
-static BANK_WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)口座|銀行|account|bank|iban|routing").expect("valid regex")
-});
+static BANK_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)口座|銀行|account|bank|iban|routing").expect("valid regex"));
 
 fn last4(digits: &str) -> String {
     let d: Vec<char> = digits.chars().filter(char::is_ascii_digit).collect();
@@ -213,7 +230,12 @@ fn last4(digits: &str) -> String {
 
 fn luhn(digits: &str) -> bool {
     let mut sum = 0;
-    for (i, c) in digits.chars().rev().filter(char::is_ascii_digit).enumerate() {
+    for (i, c) in digits
+        .chars()
+        .rev()
+        .filter(char::is_ascii_digit)
+        .enumerate()
+    {
         let mut d = c.to_digit(10).unwrap_or(0);
         if i % 2 == 1 {
             d *= 2;
@@ -319,7 +341,10 @@ pub(crate) fn locate(src: &str, path: &[&str]) -> Option<Pos> {
                 };
                 // `- key:` puts the key two columns right of the dash.
                 let (indent, rest) = match rest.strip_prefix("- ") {
-                    Some(r) => (indent + 2 + (r.len() - r.trim_start().len()), r.trim_start()),
+                    Some(r) => (
+                        indent + 2 + (r.len() - r.trim_start().len()),
+                        r.trim_start(),
+                    ),
                     None => (indent, rest),
                 };
                 if parent.is_some_and(|p| indent <= p) {
@@ -374,9 +399,7 @@ pub(super) fn warnings(facts: &Facts) -> Vec<String> {
     if let Facts::SecurityLock(f) = facts
         && f.notices.windows(2).any(|w| w[0].date > w[1].date)
     {
-        out.push(
-            "`notices` are not in date order: list them in the order they arrived".to_owned(),
-        );
+        out.push("`notices` are not in date order: list them in the order they arrived".to_owned());
     }
     out
 }
@@ -429,7 +452,13 @@ prevention:
     #[test]
     fn bank_numbers_need_an_account_word() {
         let path = vec!["x".to_owned()];
-        let err = secret("", "振込先口座（口座番号１２３４５６７）", Kind::Text, &path).unwrap();
+        let err = secret(
+            "",
+            "振込先口座（口座番号１２３４５６７）",
+            Kind::Text,
+            &path,
+        )
+        .unwrap();
         assert!(err.to_string().contains("bank account number"), "{err}");
         assert!(err.to_string().contains("4567"), "{err}");
         assert!(secret("", "account GB82WEST12345698765432", Kind::Text, &path).is_some());

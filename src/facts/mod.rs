@@ -211,7 +211,10 @@ fn yaml_error(e: yaml::YamlError) -> FactsError {
 }
 
 /// ` (did you mean `x`?)` when one candidate is close to `given`, else nothing.
-pub(crate) fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn did_you_mean<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> String {
     match closest(given, candidates) {
         Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
@@ -219,7 +222,10 @@ pub(crate) fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item =
 }
 
 /// The candidate nearest to `given`, if it is near enough to be a typo.
-pub(crate) fn closest<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    given: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (given.chars().count() / 3).max(2);
     candidates
         .into_iter()

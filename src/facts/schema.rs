@@ -44,7 +44,12 @@ impl Field {
     }
 }
 
-const fn req(name: &'static str, kind: Kind, doc: &'static str, ex: (&'static str, &'static str)) -> Field {
+const fn req(
+    name: &'static str,
+    kind: Kind,
+    doc: &'static str,
+    ex: (&'static str, &'static str),
+) -> Field {
     Field {
         name,
         kind,
@@ -54,7 +59,12 @@ const fn req(name: &'static str, kind: Kind, doc: &'static str, ex: (&'static st
     }
 }
 
-const fn opt(name: &'static str, kind: Kind, doc: &'static str, ex: (&'static str, &'static str)) -> Field {
+const fn opt(
+    name: &'static str,
+    kind: Kind,
+    doc: &'static str,
+    ex: (&'static str, &'static str),
+) -> Field {
     Field {
         name,
         kind,
@@ -67,8 +77,18 @@ const fn opt(name: &'static str, kind: Kind, doc: &'static str, ex: (&'static st
 const NONE: (&str, &str) = ("", "");
 
 const SELLER: &[Field] = &[
-    req("name", Kind::Text, "your name as registered on the account", ("山田 太郎", "Taylor Morgan")),
-    req("store_name", Kind::Text, "the store name buyers see", ("やまだ雑貨店", "Morgan Home Goods")),
+    req(
+        "name",
+        Kind::Text,
+        "your name as registered on the account",
+        ("山田 太郎", "Taylor Morgan"),
+    ),
+    req(
+        "store_name",
+        Kind::Text,
+        "the store name buyers see",
+        ("やまだ雑貨店", "Morgan Home Goods"),
+    ),
     req(
         "merchant_id",
         Kind::MerchantId,
@@ -83,7 +103,12 @@ const SELLER: &[Field] = &[
     ),
 ];
 
-const SELLER_FIELD: Field = req("seller", Kind::Group(SELLER), "who is writing: the account this is about", NONE);
+const SELLER_FIELD: Field = req(
+    "seller",
+    Kind::Group(SELLER),
+    "who is writing: the account this is about",
+    NONE,
+);
 
 const PREVENTION: &[Field] = &[
     req(
@@ -95,8 +120,18 @@ const PREVENTION: &[Field] = &[
             "Before any change to account details, I ask Seller Support which steps to follow",
         ),
     ),
-    req("from", Kind::Date, "the date the step starts", ("2025-06-05", "2025-06-05")),
-    req("owner", Kind::Text, "who carries it out", ("出品者本人", "me, the account owner")),
+    req(
+        "from",
+        Kind::Date,
+        "the date the step starts",
+        ("2025-06-05", "2025-06-05"),
+    ),
+    req(
+        "owner",
+        Kind::Text,
+        "who carries it out",
+        ("出品者本人", "me, the account owner"),
+    ),
 ];
 
 const PREVENTION_FIELD: Field = req(
@@ -142,7 +177,12 @@ const ALREADY_DONE: &[Field] = &[
         "when you reset two-step verification",
         ("2025-06-04", "2025-06-04"),
     ),
-    opt("other", Kind::List(DATED), "other steps already taken, dated", NONE),
+    opt(
+        "other",
+        Kind::List(DATED),
+        "other steps already taken, dated",
+        NONE,
+    ),
 ];
 
 const SECURITY_LOCK: &[Field] = &[
@@ -154,9 +194,17 @@ const SECURITY_LOCK: &[Field] = &[
                 "what",
                 Kind::Text,
                 "the sensitive detail you changed",
-                ("売上金の振込先銀行口座", "the bank account for disbursements"),
+                (
+                    "売上金の振込先銀行口座",
+                    "the bank account for disbursements",
+                ),
             ),
-            req("date", Kind::Date, "when you changed it", ("2025-06-03", "2025-06-03")),
+            req(
+                "date",
+                Kind::Date,
+                "when you changed it",
+                ("2025-06-03", "2025-06-03"),
+            ),
             req(
                 "reason",
                 Kind::Text,
@@ -173,7 +221,12 @@ const SECURITY_LOCK: &[Field] = &[
     req(
         "notices",
         Kind::List(&[
-            req("date", Kind::Date, "when the notice arrived", ("2025-06-03", "2025-06-03")),
+            req(
+                "date",
+                Kind::Date,
+                "when the notice arrived",
+                ("2025-06-03", "2025-06-03"),
+            ),
             req(
                 "what",
                 Kind::Text,
@@ -203,7 +256,10 @@ const SECURITY_LOCK: &[Field] = &[
         "other_changes",
         Kind::Text,
         "other settings you changed (leave out if none: the letter then says none were changed)",
-        ("配送設定のお届け日数", "the handling time in my shipping settings"),
+        (
+            "配送設定のお届け日数",
+            "the handling time in my shipping settings",
+        ),
     ),
     PREVENTION_FIELD,
     REQUEST_FIELD,
@@ -214,12 +270,20 @@ const IDENTITY_VERIFICATION: &[Field] = &[
     req(
         "requested",
         Kind::Group(&[
-            req("date", Kind::Date, "when the documents were requested", ("2025-06-03", "2025-06-03")),
+            req(
+                "date",
+                Kind::Date,
+                "when the documents were requested",
+                ("2025-06-03", "2025-06-03"),
+            ),
             req(
                 "documents",
                 Kind::Text,
                 "which documents were requested",
-                ("本人確認書類と住所確認書類", "an identity document and a proof of address"),
+                (
+                    "本人確認書類と住所確認書類",
+                    "an identity document and a proof of address",
+                ),
             ),
         ]),
         "the request for documents",
@@ -228,7 +292,12 @@ const IDENTITY_VERIFICATION: &[Field] = &[
     opt(
         "rejection",
         Kind::Group(&[
-            req("date", Kind::Date, "when the documents were rejected", ("2025-06-06", "2025-06-06")),
+            req(
+                "date",
+                Kind::Date,
+                "when the documents were rejected",
+                ("2025-06-06", "2025-06-06"),
+            ),
             req(
                 "reason",
                 Kind::Text,
@@ -242,7 +311,12 @@ const IDENTITY_VERIFICATION: &[Field] = &[
     req(
         "submitted",
         Kind::List(&[
-            req("date", Kind::Date, "when you sent it", ("2025-06-04", "2025-06-04")),
+            req(
+                "date",
+                Kind::Date,
+                "when you sent it",
+                ("2025-06-04", "2025-06-04"),
+            ),
             req(
                 "document",
                 Kind::Text,
@@ -256,12 +330,20 @@ const IDENTITY_VERIFICATION: &[Field] = &[
     req(
         "registration",
         Kind::Group(&[
-            req("name", Kind::Text, "the name as registered", ("山田 太郎", "Taylor Morgan")),
+            req(
+                "name",
+                Kind::Text,
+                "the name as registered",
+                ("山田 太郎", "Taylor Morgan"),
+            ),
             req(
                 "address",
                 Kind::Text,
                 "the address as registered",
-                ("東京都千代田区丸の内1-1-1", "12 Elm Street, Springfield, IL 62701"),
+                (
+                    "東京都千代田区丸の内1-1-1",
+                    "12 Elm Street, Springfield, IL 62701",
+                ),
             ),
         ]),
         "the registered name and address the documents match",
@@ -285,12 +367,20 @@ const PLAN_OF_ACTION: &[Field] = &[
     req(
         "suspension",
         Kind::Group(&[
-            req("date", Kind::Date, "the date of the notice", ("2025-06-03", "2025-06-03")),
+            req(
+                "date",
+                Kind::Date,
+                "the date of the notice",
+                ("2025-06-03", "2025-06-03"),
+            ),
             req(
                 "reason",
                 Kind::Text,
                 "the reason the notice gives",
-                ("出荷遅延率が基準を超えたこと", "a late shipment rate above the target"),
+                (
+                    "出荷遅延率が基準を超えたこと",
+                    "a late shipment rate above the target",
+                ),
             ),
         ]),
         "the suspension notice",
@@ -337,12 +427,20 @@ const FOLLOW_UP: &[Field] = &[
     req(
         "original",
         Kind::Group(&[
-            req("date", Kind::Date, "when you first wrote", ("2025-06-04", "2025-06-04")),
+            req(
+                "date",
+                Kind::Date,
+                "when you first wrote",
+                ("2025-06-04", "2025-06-04"),
+            ),
             req(
                 "subject",
                 Kind::Text,
                 "what it was about, in a few words",
-                ("出品用アカウントの利用再開", "restoring access to my seller account"),
+                (
+                    "出品用アカウントの利用再開",
+                    "restoring access to my seller account",
+                ),
             ),
         ]),
         "your first message",
@@ -351,13 +449,26 @@ const FOLLOW_UP: &[Field] = &[
     req(
         "previous",
         Kind::List(&[
-            req("date", Kind::Date, "when you sent it", ("2025-06-04", "2025-06-04")),
-            opt("case_id", Kind::CaseId, "the case ID support gave", ("12345678901", "12345678901")),
+            req(
+                "date",
+                Kind::Date,
+                "when you sent it",
+                ("2025-06-04", "2025-06-04"),
+            ),
+            opt(
+                "case_id",
+                Kind::CaseId,
+                "the case ID support gave",
+                ("12345678901", "12345678901"),
+            ),
             opt(
                 "note",
                 Kind::Text,
                 "one neutral line about it",
-                ("サインイン前のフォームから送信しました", "I sent it through the form on the sign-in page"),
+                (
+                    "サインイン前のフォームから送信しました",
+                    "I sent it through the form on the sign-in page",
+                ),
             ),
         ]),
         "earlier submissions, oldest first",
@@ -376,7 +487,10 @@ const FOLLOW_UP: &[Field] = &[
         "revision",
         Kind::Text,
         "what this version adds or corrects",
-        ("実施済みの対応の日付を追記しました", "I added the dates of the steps already taken"),
+        (
+            "実施済みの対応の日付を追記しました",
+            "I added the dates of the steps already taken",
+        ),
     ),
     opt(
         "already_done",

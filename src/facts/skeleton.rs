@@ -65,7 +65,12 @@ fn write_field(out: &mut String, field: &Field, lang: Lang, depth: usize, off: b
             for (i, f) in sub.iter().enumerate() {
                 let dash = if i == 0 { "- " } else { "  " };
                 let h = if off || !f.required { "# " } else { "" };
-                let _ = writeln!(out, "{pad}  {h}{dash}{}: {}", f.name, scalar(f.example(lang)));
+                let _ = writeln!(
+                    out,
+                    "{pad}  {h}{dash}{}: {}",
+                    f.name,
+                    scalar(f.example(lang))
+                );
             }
         }
         Kind::TextList => {
