@@ -488,3 +488,22 @@ proptest! {
         prop_assert!(a.text.ends_with('\n'));
     }
 }
+
+#[test]
+fn unreadable_and_empty_facts_files_are_input_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    appeal(tmp.path())
+        .args(["compose", "missing.yaml"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr("error: missing.yaml: no such file (check the path)\n");
+    compose_stdin("").code(2).stderr(predicate::str::contains(
+        "the facts file is empty: start from `appeal init SCENARIO`",
+    ));
+    compose_stdin("scenario: follow-up\nlang: fr\n")
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown language `fr` (expected ja or en)",
+        ));
+}

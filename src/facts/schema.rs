@@ -437,10 +437,7 @@ const FOLLOW_UP: &[Field] = &[
                 "subject",
                 Kind::Text,
                 "what it was about, in a few words",
-                (
-                    "出品用アカウントの利用再開",
-                    "restoring access to my seller account",
-                ),
+                ("本人確認書類の審査", "the review of my identity documents"),
             ),
         ]),
         "your first message",
@@ -479,8 +476,8 @@ const FOLLOW_UP: &[Field] = &[
         Kind::Text,
         "the situation now, in one sentence",
         (
-            "現在もセラーセントラルにサインインできない状態です",
-            "I still cannot sign in to Seller Central",
+            "提出した書類について、まだ審査結果をいただいていない状態です",
+            "I have not yet received a result for the documents I sent",
         ),
     ),
     opt(
@@ -488,8 +485,8 @@ const FOLLOW_UP: &[Field] = &[
         Kind::Text,
         "what this version adds or corrects",
         (
-            "実施済みの対応の日付を追記しました",
-            "I added the dates of the steps already taken",
+            "提出済みの書類の一覧を追記しました",
+            "I added the list of documents already sent",
         ),
     ),
     opt(
