@@ -100,10 +100,19 @@ fn show(scenario: Scenario) -> String {
         names.join(", ")
     );
     out.push_str("\nFacts (* required; dates are YYYY-MM-DD):\n");
-    let _ = writeln!(out, "  scenario *  {scenario}");
-    let _ = writeln!(out, "  lang *  {}", Lang::ALL.map(Lang::as_str).join(" | "));
+    let mut rows = vec![
+        ("  scenario *".to_owned(), scenario.to_string()),
+        (
+            "  lang *".to_owned(),
+            Lang::ALL.map(Lang::as_str).join(" | "),
+        ),
+    ];
     for f in info.fields {
-        write_field(&mut out, f, 1);
+        rows_for(&mut rows, f, 1);
+    }
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (left, doc) in rows {
+        let _ = writeln!(out, "{left:width$}  {doc}");
     }
     let _ = writeln!(
         out,
@@ -112,7 +121,8 @@ fn show(scenario: Scenario) -> String {
     out
 }
 
-fn write_field(out: &mut String, f: &Field, depth: usize) {
+/// One row per fact: the key (indented by depth, `*` when required) and what it holds.
+fn rows_for(rows: &mut Vec<(String, String)>, f: &Field, depth: usize) {
     let pad = "  ".repeat(depth);
     let star = if f.required { " *" } else { "" };
     let shape = match f.kind {
@@ -120,10 +130,13 @@ fn write_field(out: &mut String, f: &Field, depth: usize) {
         Kind::Date => " (date)",
         _ => "",
     };
-    let _ = writeln!(out, "{pad}{}{star}{shape}  {}", f.name, f.doc);
+    rows.push((
+        format!("{pad}{}{star}", f.name),
+        format!("{}{shape}", f.doc),
+    ));
     if let Kind::Group(sub) | Kind::List(sub) = f.kind {
         for s in sub {
-            write_field(out, s, depth + 1);
+            rows_for(rows, s, depth + 1);
         }
     }
 }

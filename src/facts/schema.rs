@@ -230,7 +230,7 @@ const SECURITY_LOCK: &[Field] = &[
             req(
                 "what",
                 Kind::Text,
-                "what the notice said, in a few words",
+                "the notice, as a noun phrase (「〜という通知」, \"a notice that …\")",
                 (
                     "登録メールアドレスが変更されたという通知",
                     "a notice that my registered email address had changed",
