@@ -67,6 +67,8 @@ pub fn facts_delta(old: &str, new: &str) -> FactsDelta {
         let mut seen = HashSet::new();
         a.iter()
             .filter(|f| !present.contains(&(f.kind, f.value.as_str())))
+            // `11月2日` in one revision and `2026年11月2日` in the other agree.
+            .filter(|f| !(f.kind == FactKind::Date && dated_elsewhere(&f.value, b)))
             .filter(|f| seen.insert((f.kind, f.value.clone())))
             .cloned()
             .collect()
@@ -75,6 +77,18 @@ pub fn facts_delta(old: &str, new: &str) -> FactsDelta {
         removed: only(&of, &nf),
         added: only(&nf, &of),
     }
+}
+
+/// Whether a date without a year matches a dated one in `facts` with the same month and day, or
+/// the reverse. Two full dates with different years still differ.
+fn dated_elsewhere(value: &str, facts: &[Fact]) -> bool {
+    let month_day = |v: &str| v.get(v.len().saturating_sub(6)..).map(str::to_owned);
+    let yearless = value.starts_with("--");
+    facts.iter().any(|f| {
+        f.kind == FactKind::Date
+            && f.value.starts_with("--") != yearless
+            && month_day(&f.value) == month_day(value)
+    })
 }
 
 const MONTHS: [&str; 12] = [
@@ -188,6 +202,8 @@ pub fn facts(text: &str) -> Vec<Fact> {
             if !standalone(f, &r, pattern.kind)
                 || claimed.iter().any(|c| c.start < r.end && r.start < c.end)
                 || is_list_marker(f, &r, pattern.kind)
+                // 「3時間」 is a duration, not a time of day.
+                || (pattern.kind == FactKind::Time && f[r.end..].starts_with('間'))
             {
                 continue;
             }
@@ -290,6 +306,19 @@ mod tests {
         assert_eq!(d.added.len(), 1);
         assert_eq!(d.added[0].value, "b@example.com");
         assert_eq!(d.added[0].line, 1);
+    }
+
+    #[test]
+    fn a_date_gains_its_year_without_changing() {
+        assert!(facts_delta("11月2日に変更。", "2026年11月2日に変更。").is_empty());
+        assert!(facts_delta("On November 2, 2026.", "On November 2.").is_empty());
+        let d = facts_delta("2025年11月2日", "2026年11月2日");
+        assert_eq!((d.removed.len(), d.added.len()), (1, 1));
+        assert_eq!(values("2〜3時間後、1時間ごと"), vec![
+            (FactKind::Number, "2".into()),
+            (FactKind::Number, "3".into()),
+            (FactKind::Number, "1".into()),
+        ]);
     }
 
     #[test]
