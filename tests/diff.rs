@@ -140,7 +140,12 @@ fn the_final_letters_lint_clean_and_the_first_drafts_do_not() {
     }
     let out = stdout_of(&["examples/revisions/ja", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(!value["pairs"][0]["lint"]["fixed"].as_array().unwrap().is_empty());
+    assert!(
+        !value["pairs"][0]["lint"]["fixed"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -160,24 +165,27 @@ fn line_mode_shows_whole_lines() {
 #[test]
 fn identical_revisions_say_so_and_exit_zero() {
     let dir = tempfile::tempdir().unwrap();
-    let text =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/revisions/ja/v3.txt"))
-            .unwrap();
-    std::fs::write(dir.path().join("a.txt"), &text).unwrap();
-    std::fs::write(dir.path().join("b.txt"), &text).unwrap();
-    std::fs::write(
-        dir.path().join("c.txt"),
-        text.replace('\n', "  \r\n"),
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/revisions/ja/v3.txt"),
     )
     .unwrap();
+    std::fs::write(dir.path().join("a.txt"), &text).unwrap();
+    std::fs::write(dir.path().join("b.txt"), &text).unwrap();
+    std::fs::write(dir.path().join("c.txt"), text.replace('\n', "  \r\n")).unwrap();
     let out = appeal()
         .current_dir(dir.path())
         .args(["diff", "a.txt", "b.txt", "c.txt", "--no-lint"])
         .assert()
         .success();
     let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
-    assert!(out.contains("identical (similarity 1.00): the same text as a.txt"), "{out}");
-    assert!(out.contains("identical ignoring trailing white space and line endings"), "{out}");
+    assert!(
+        out.contains("identical (similarity 1.00): the same text as a.txt"),
+        "{out}"
+    );
+    assert!(
+        out.contains("identical ignoring trailing white space and line endings"),
+        "{out}"
+    );
     assert!(!out.contains("@@"), "{out}");
 }
 
@@ -237,7 +245,9 @@ fn invalid_utf8_is_exit_2_with_its_position() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("error: b.txt:2:1: not valid UTF-8"));
+        .stderr(predicate::str::contains(
+            "error: b.txt:2:1: not valid UTF-8",
+        ));
 }
 
 #[test]

@@ -44,12 +44,8 @@ pub(crate) fn align(old: &str, new: &str, by: By, deadline: Instant) -> Aligned 
     let new_units = units(new, by == By::Line);
     let old_keys: Vec<&str> = old_units.iter().map(|u| &old[u.key.clone()]).collect();
     let new_keys: Vec<&str> = new_units.iter().map(|u| &new[u.key.clone()]).collect();
-    let ops = capture_diff_slices_deadline(
-        Algorithm::Patience,
-        &old_keys,
-        &new_keys,
-        Some(deadline),
-    );
+    let ops =
+        capture_diff_slices_deadline(Algorithm::Patience, &old_keys, &new_keys, Some(deadline));
 
     let mut a = Aligner {
         old,
@@ -121,7 +117,11 @@ fn units(text: &str, lines: bool) -> Vec<Unit> {
             let i = graphemes.partition_point(|&g| g < b);
             graphemes.get(i).copied().unwrap_or(text.len())
         };
-        let mut cuts: Vec<usize> = sentences(text).iter().skip(1).map(|r| snap(r.start)).collect();
+        let mut cuts: Vec<usize> = sentences(text)
+            .iter()
+            .skip(1)
+            .map(|r| snap(r.start))
+            .collect();
         cuts.push(text.len());
         cuts
     };
@@ -195,14 +195,8 @@ impl Aligner<'_> {
                 .push(Segment::insert(o.range.end, n.range.clone()));
             return;
         };
-        let (segments, kept) = inline::diff(
-            ot,
-            o.range.start,
-            nt,
-            n.range.start,
-            tokens,
-            self.deadline,
-        );
+        let (segments, kept) =
+            inline::diff(ot, o.range.start, nt, n.range.start, tokens, self.deadline);
         self.kept_chars += kept;
         self.segments.extend(segments);
     }
@@ -412,7 +406,10 @@ mod tests {
     fn dice_is_one_for_equal_and_zero_for_disjoint() {
         assert_eq!(dice(&bigrams("あいう"), &bigrams("あいう")), 1.0);
         assert_eq!(dice(&bigrams("あいう"), &bigrams("かきく")), 0.0);
-        let s = dice(&bigrams("口座を変更しました"), &bigrams("口座を変更いたしました"));
+        let s = dice(
+            &bigrams("口座を変更しました"),
+            &bigrams("口座を変更いたしました"),
+        );
         assert!(s > PAIR_MIN && s < 1.0, "{s}");
     }
 }

@@ -145,18 +145,21 @@ static PATTERNS: LazyLock<Vec<Pattern>> = LazyLock::new(|| {
             };
             time(&c[1], &minutes)
         }),
-        p(FactKind::Id, r"[A-Za-z0-9][A-Za-z0-9-]{4,}[A-Za-z0-9]", |c| {
-            let s = &c[0];
-            let digits = s.chars().filter(char::is_ascii_digit).count();
-            let upper = s.chars().any(|c| c.is_ascii_uppercase());
-            let lower = s.chars().any(|c| c.is_ascii_lowercase());
-            // Seller IDs and ASINs mix capitals and digits; order and case numbers are long digit
-            // runs, possibly hyphenated. English words and "v2" are not IDs.
-            let is_id = (digits > 0 && upper && !lower)
-                || (digits >= 8 && !upper && !lower)
-                || (digits >= 6 && s.contains('-') && !lower);
-            is_id.then(|| s.to_owned())
-        }),
+        p(
+            FactKind::Id,
+            r"[A-Za-z0-9][A-Za-z0-9-]{4,}[A-Za-z0-9]",
+            |c| {
+                let s = &c[0];
+                let digits = s.chars().filter(char::is_ascii_digit).count();
+                let upper = s.chars().any(|c| c.is_ascii_uppercase());
+                let lower = s.chars().any(|c| c.is_ascii_lowercase());
+                // Seller IDs and ASINs mix capitals and digits; order and case numbers are long digit
+                // runs, possibly hyphenated. English words and "v2" are not IDs.
+                let is_id = !lower
+                    && ((digits > 0 && upper) || digits >= 8 || (digits >= 6 && s.contains('-')));
+                is_id.then(|| s.to_owned())
+            },
+        ),
         p(FactKind::Number, r"\d+(?:,\d{3})*(?:\.\d+)?", |c| {
             Some(c[0].replace(',', ""))
         }),
@@ -264,7 +267,9 @@ mod tests {
     #[test]
     fn japanese_dates_times_and_ids() {
         assert_eq!(
-            values("２０２６年１１月３日の14時頃、出品者ID A1B2C3D4E5F6G7 の口座を変更し、20日間停止。"),
+            values(
+                "２０２６年１１月３日の14時頃、出品者ID A1B2C3D4E5F6G7 の口座を変更し、20日間停止。"
+            ),
             vec![
                 (FactKind::Date, "2026-11-03".into()),
                 (FactKind::Time, "14:00".into()),
@@ -285,7 +290,9 @@ mod tests {
     #[test]
     fn english_dates_emails_and_list_markers() {
         assert_eq!(
-            values("1. On November 3, 2026 I wrote to Seller@Example.com about order 503-1234567-7654321.\n2) $1,200"),
+            values(
+                "1. On November 3, 2026 I wrote to Seller@Example.com about order 503-1234567-7654321.\n2) $1,200"
+            ),
             vec![
                 (FactKind::Date, "2026-11-03".into()),
                 (FactKind::Email, "seller@example.com".into()),
@@ -314,11 +321,14 @@ mod tests {
         assert!(facts_delta("On November 2, 2026.", "On November 2.").is_empty());
         let d = facts_delta("2025年11月2日", "2026年11月2日");
         assert_eq!((d.removed.len(), d.added.len()), (1, 1));
-        assert_eq!(values("2〜3時間後、1時間ごと"), vec![
-            (FactKind::Number, "2".into()),
-            (FactKind::Number, "3".into()),
-            (FactKind::Number, "1".into()),
-        ]);
+        assert_eq!(
+            values("2〜3時間後、1時間ごと"),
+            vec![
+                (FactKind::Number, "2".into()),
+                (FactKind::Number, "3".into()),
+                (FactKind::Number, "1".into()),
+            ]
+        );
     }
 
     #[test]

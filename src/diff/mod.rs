@@ -337,7 +337,11 @@ mod unit_tests {
 
     #[test]
     fn identical_ignores_trailing_space_and_line_endings_only() {
-        let d = diff("一行目。  \r\n二行目。\r\n\r\n", "一行目。\n二行目。", &Options::default());
+        let d = diff(
+            "一行目。  \r\n二行目。\r\n\r\n",
+            "一行目。\n二行目。",
+            &Options::default(),
+        );
         assert!(d.identical);
         assert!(d.has_changes());
         let d = diff("一行目。\n", "一 行目。\n", &Options::default());
@@ -365,8 +369,14 @@ mod unit_tests {
         let new = "一。\n三。\n四。\n";
         let d = diff(old, new, &Options::default());
         let del = d.changes.iter().find(|c| c.op == Op::Delete).unwrap();
-        assert_eq!((del.old_line, del.new_line, del.text.as_str()), (2, 2, "二。\n"));
+        assert_eq!(
+            (del.old_line, del.new_line, del.text.as_str()),
+            (2, 2, "二。\n")
+        );
         let ins = d.changes.iter().find(|c| c.op == Op::Insert).unwrap();
-        assert_eq!((ins.old_line, ins.new_line, ins.text.as_str()), (4, 3, "四。\n"));
+        assert_eq!(
+            (ins.old_line, ins.new_line, ins.text.as_str()),
+            (4, 3, "四。\n")
+        );
     }
 }

@@ -141,8 +141,12 @@ proptest! {
 fn a_pathological_pair_finishes_within_its_deadline() {
     // Two long texts with almost nothing in common and no sentence breaks: the worst case for the
     // character diff inside the one "sentence" each has.
-    let old: String = (0..60_000).map(|i| if i % 7 == 0 { 'あ' } else { 'い' }).collect();
-    let new: String = (0..60_000).map(|i| if i % 5 == 0 { 'う' } else { 'い' }).collect();
+    let old: String = (0..60_000)
+        .map(|i| if i % 7 == 0 { 'あ' } else { 'い' })
+        .collect();
+    let new: String = (0..60_000)
+        .map(|i| if i % 5 == 0 { 'う' } else { 'い' })
+        .collect();
     let start = std::time::Instant::now();
     let d = diff(
         &old,
