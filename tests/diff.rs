@@ -272,3 +272,55 @@ fn unknown_by_is_a_usage_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn a_directory_gives_its_letters_in_natural_order() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        ("v1.txt", "一。\n"),
+        ("v2.txt", "二。\n"),
+        ("v10.txt", "十。\n"),
+        ("notes.yaml", "not a letter"),
+        (".draft.txt", "hidden"),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("old")).unwrap();
+    std::fs::write(dir.path().join("old/v0.txt"), "零。\n").unwrap();
+    let out = appeal()
+        .current_dir(dir.path())
+        .args(["diff", "revs", "--no-lint", "--format", "json"])
+        .assert()
+        .code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("revs: no such file"));
+    let out = appeal()
+        .current_dir(dir.path())
+        .args(["diff", ".", "--no-lint", "--format", "json"])
+        .assert()
+        .success();
+    let value: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let names: Vec<(&str, &str)> = value["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["old"].as_str().unwrap(), p["new"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![("./v1.txt", "./v2.txt"), ("./v2.txt", "./v10.txt")]
+    );
+}
+
+#[test]
+fn a_directory_without_letters_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    appeal()
+        .args([
+            "diff",
+            dir.path().to_str().unwrap(),
+            "examples/revisions/ja/v1.txt",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no .txt or .md letters"));
+}

@@ -120,10 +120,17 @@ fn read_revisions(args: &[String]) -> Result<Vec<Input>, Failure> {
     if args.iter().filter(|a| *a == "-").count() > 1 {
         return Err(Failure::msg("- (stdin) can be given only once"));
     }
-    for path in input::expand_paths(args) {
-        match path.and_then(|p| input::read_input(&p)) {
-            Ok(i) => inputs.push(i),
-            Err(e) => errors.push(e),
+    for arg in args {
+        let paths = if arg != "-" && std::path::Path::new(arg).is_dir() {
+            letters_in(arg)
+        } else {
+            vec![Ok(arg.clone())]
+        };
+        for path in paths {
+            match path.and_then(|p| input::read_input(&p)) {
+                Ok(i) => inputs.push(i),
+                Err(e) => errors.push(e),
+            }
         }
     }
     if !errors.is_empty() {
@@ -136,6 +143,83 @@ fn read_revisions(args: &[String]) -> Result<Vec<Input>, Failure> {
         )));
     }
     Ok(inputs)
+}
+
+/// The letters (`.txt`, `.md`) directly in a directory, in natural name order, so `v2.txt`
+/// comes before `v10.txt`. Subdirectories are not walked: they would mix unrelated letters
+/// into one sequence of revisions.
+fn letters_in(dir: &str) -> Vec<Result<String, String>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => return vec![Err(input::describe_io(dir, &e))],
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.') && (n.ends_with(".txt") || n.ends_with(".md")))
+        .collect();
+    if names.is_empty() {
+        return vec![Err(format!(
+            "{dir}: no .txt or .md letters in this directory"
+        ))];
+    }
+    names.sort_by(|a, b| natural_cmp(a, b));
+    let base = dir.trim_end_matches('/');
+    names
+        .into_iter()
+        .map(|n| Ok(format!("{base}/{n}")))
+        .collect()
+}
+
+/// Compares names with runs of digits taken as numbers: `v2` < `v10`, `2026-11-02` < `2026-11-10`.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let mut digit = None;
+        for (i, c) in s.char_indices() {
+            let d = c.is_ascii_digit();
+            if digit.is_some_and(|p| p != d) {
+                out.push((digit.unwrap_or(false), &s[start..i]));
+                start = i;
+            }
+            digit = Some(d);
+        }
+        if start < s.len() {
+            out.push((digit.unwrap_or(false), &s[start..]));
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(&cb) {
+        let ord = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if ord.is_ne() {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn numbers_in_names_sort_as_numbers() {
+        let mut names = vec!["v10.txt", "v2.txt", "v1.txt", "final.md", "v02b.txt"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec!["final.md", "v1.txt", "v2.txt", "v02b.txt", "v10.txt"]
+        );
+    }
 }
 
 /// The similarity rounded for output, so tiny float noise does not churn snapshots and scripts.

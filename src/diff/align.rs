@@ -2,7 +2,7 @@
 //! sentences with their old versions, and find sentences that only moved.
 
 use super::inline::{self, Tokens};
-use super::{By, Segment};
+use super::{By, Op, Segment};
 use crate::text::{Lang, paragraphs, sentences};
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
 use std::collections::HashMap;
@@ -242,6 +242,7 @@ impl Aligner<'_> {
         };
         let (mut i, mut j) = (olds.start, news.start);
         for (pi, pj) in pairs.into_iter().chain([(olds.end, news.end)]) {
+            let both = i < pi && j < pj;
             while i < pi {
                 self.delete_unit(i, self.new_at(j));
                 i += 1;
@@ -250,12 +251,62 @@ impl Aligner<'_> {
                 self.insert_unit(self.old_at(i), j);
                 j += 1;
             }
+            if both {
+                self.share_trailing_gap(pi - 1, pj - 1);
+            }
             if pi < olds.end && pj < news.end {
                 self.pair(pi, pj);
                 i += 1;
                 j += 1;
             }
         }
+    }
+
+    /// When a stretch of a block ends with a sentence deleted and another inserted, the line break (or blank
+    /// line) after both is not part of the edit: without this a replaced paragraph end shows as a
+    /// deleted and an inserted blank line.
+    fn share_trailing_gap(&mut self, i: usize, j: usize) {
+        let (o, n) = (&self.old_units[i], &self.new_units[j]);
+        let (og, ng) = (
+            &self.old[o.key.end..o.range.end],
+            &self.new[n.key.end..n.range.end],
+        );
+        let mut len: usize = og
+            .chars()
+            .rev()
+            .zip(ng.chars().rev())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a.len_utf8())
+            .sum();
+        // Each side keeps its own first line break, so the deleted and the inserted sentence stay
+        // on rows of their own; what is shared is the blank line after them.
+        let shareable = |gap: &str| gap.find('\n').map_or(gap.len(), |i| gap.len() - i - 1);
+        len = len.min(shareable(og)).min(shareable(ng));
+        // Never split a CRLF, which is one grapheme.
+        let splits_crlf = |gap: &str| gap[..gap.len() - len].ends_with('\r') && len > 0;
+        if splits_crlf(og) || splits_crlf(ng) {
+            len -= 1;
+        }
+        if len == 0 {
+            return;
+        }
+        let (Some(d), Some(k)) = (
+            self.segments.iter().rposition(|s| s.op == Op::Delete),
+            self.segments.iter().rposition(|s| s.op == Op::Insert),
+        ) else {
+            return;
+        };
+        let (old_end, new_end) = (o.range.end, n.range.end);
+        if self.segments[d].old.end != old_end || self.segments[k].new.end != new_end {
+            return;
+        }
+        self.segments[d].old.end -= len;
+        self.segments[k].new.end -= len;
+        self.segments.push(Segment::equal(
+            old_end - len..old_end,
+            new_end - len..new_end,
+        ));
+        self.kept_chars += 2 * self.old[old_end - len..old_end].chars().count();
     }
 
     /// Which sentences of a changed block are versions of each other: an order-preserving
@@ -324,7 +375,7 @@ impl Aligner<'_> {
         let mut deleted: HashMap<&str, Vec<usize>> = HashMap::new();
         for &k in &self.whole {
             let s = &self.segments[k];
-            if s.op == super::Op::Delete {
+            if s.op == Op::Delete {
                 let key = self.old[s.old.clone()].trim();
                 if key.chars().count() >= MOVE_MIN_CHARS {
                     deleted.entry(key).or_default().push(k);
@@ -337,7 +388,7 @@ impl Aligner<'_> {
         let mut next_id = 0;
         for &k in &self.whole {
             let s = &self.segments[k];
-            if s.op != super::Op::Insert {
+            if s.op != Op::Insert {
                 continue;
             }
             let key = self.new[s.new.clone()].trim();

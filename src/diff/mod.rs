@@ -302,6 +302,30 @@ mod unit_tests {
     }
 
     #[test]
+    fn a_replaced_paragraph_end_keeps_its_blank_line() {
+        let old = "前。\n甲です！！\n\n後。\n";
+        let new = "前。\n乙でございます。\n\n後。\n";
+        let d = diff(old, new, &Options::default());
+        assert_eq!(
+            show(&d),
+            "前。\n[-甲です！！\n-]{+乙でございます。\n+}\n後。\n"
+        );
+        // A CRLF is never split, even when only its LF is shared.
+        let d = diff(
+            "甲です！！\r\n\r\n後。",
+            "乙でございます。\n\n後。",
+            &Options::default(),
+        );
+        let eq: Vec<&str> = d
+            .changes
+            .iter()
+            .filter(|c| c.op == Op::Equal)
+            .map(|c| c.text.as_str())
+            .collect();
+        assert_eq!(eq, vec!["後。"]);
+    }
+
+    #[test]
     fn small_japanese_edit_stays_small() {
         let old = "11月3日に口座情報を変更しました。\n";
         let new = "11月2日に口座情報を変更しました。\n";
