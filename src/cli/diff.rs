@@ -207,21 +207,6 @@ fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::natural_cmp;
-
-    #[test]
-    fn numbers_in_names_sort_as_numbers() {
-        let mut names = vec!["v10.txt", "v2.txt", "v1.txt", "final.md", "v02b.txt"];
-        names.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(
-            names,
-            vec!["final.md", "v1.txt", "v2.txt", "v02b.txt", "v10.txt"]
-        );
-    }
-}
-
 /// The similarity rounded for output, so tiny float noise does not churn snapshots and scripts.
 fn rounded(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
@@ -474,5 +459,20 @@ fn human_lint(out: &mut String, lint: &Delta<Finding>, old: &str, new: &str, pai
                 f.line
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn numbers_in_names_sort_as_numbers() {
+        let mut names = vec!["v10.txt", "v2.txt", "v1.txt", "final.md", "v02b.txt"];
+        names.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            vec!["final.md", "v1.txt", "v2.txt", "v02b.txt", "v10.txt"]
+        );
     }
 }
