@@ -324,3 +324,91 @@ fn a_directory_without_letters_is_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("no .txt or .md letters"));
 }
+
+/// The lint delta end to end with a rule pack of our own, so it holds whatever the shipped packs
+/// say: matched by rule and text, reported against the revision each finding is in.
+#[test]
+fn lint_delta_matches_by_rule_and_text_not_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("packs")).unwrap();
+    std::fs::write(
+        dir.path().join("packs/shout.yaml"),
+        r#"pack: test-shout
+lang: any
+description: capitals used for shouting
+rules:
+  - id: caps
+    category: emotional
+    level: warning
+    kind: regex
+    pattern: '\b[A-Z]{5,}\b'
+    message: do not shout
+    why: shouting reads as anger
+    suggestions:
+      - text: write it in lower case
+        applicability: display-only
+    examples:
+      bad: [This is URGENT.]
+      good: [This is urgent.]
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".appeal.yaml"), "lints: [packs]\n").unwrap();
+    std::fs::write(
+        dir.path().join("a.txt"),
+        "Fix it.\nThis is URGENT and UNFAIR.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.txt"),
+        "Please fix it.\nI am ANGRY.\nThis is URGENT, sorry.\n",
+    )
+    .unwrap();
+    let out = appeal()
+        .current_dir(dir.path())
+        .args(["diff", "a.txt", "b.txt"])
+        .assert()
+        .success();
+    let out = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let ours: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("test-shout/caps"))
+        .collect();
+    assert_eq!(ours.len(), 3, "{out}");
+    assert!(
+        ours[0].contains("fixed") && ours[0].contains("\"UNFAIR\"") && ours[0].ends_with("a.txt:2")
+    );
+    assert!(
+        ours[1].contains("introduced")
+            && ours[1].contains("\"ANGRY\"")
+            && ours[1].ends_with("b.txt:2")
+    );
+    assert!(
+        ours[2].contains("kept") && ours[2].contains("\"URGENT\"") && ours[2].ends_with("b.txt:3")
+    );
+
+    let out = appeal()
+        .current_dir(dir.path())
+        .args(["diff", "a.txt", "b.txt", "--format", "json"])
+        .assert()
+        .success();
+    let value: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let lint = &value["pairs"][0]["lint"];
+    let ours = |key: &str| -> Vec<(String, u64)> {
+        lint[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "test-shout/caps")
+            .map(|f| {
+                (
+                    f["matched"].as_str().unwrap().to_owned(),
+                    f["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(ours("fixed"), vec![("UNFAIR".to_owned(), 2)]);
+    assert_eq!(ours("introduced"), vec![("ANGRY".to_owned(), 2)]);
+    assert_eq!(ours("kept"), vec![("URGENT".to_owned(), 3)]);
+}

@@ -6,16 +6,16 @@ use super::config::{Config, load_linter};
 use super::input::{self, Failure, Input};
 use appeal::diff::{self, By, Delta, FactsDelta, Hunk, Op, Options, TextDiff};
 use appeal::lint::{Finding, LangChoice};
-use appeal::text::display_width;
+use appeal::text::{display_width, is_japanese_char};
 use clap::ValueEnum;
 use serde::Serialize;
 use std::fmt::Write as _;
 
 const EXAMPLES: &str = "\
 Examples:
-  appeal diff sent.txt next.txt              track changes, changed facts, lint fixed/introduced/kept
+  appeal diff sent.txt next.txt              track changes, changed facts, lint delta
   appeal diff v1.txt v2.txt v3.txt           each consecutive pair
-  appeal diff revisions/                     the folder's .txt/.md letters in name order
+  appeal diff revisions/                     the folder's .txt/.md letters (v2 before v10)
   appeal diff old.txt new.txt --by line      whole lines, no inline diff
   appeal diff old.txt new.txt --format json  for scripts (changes rebuild both texts)";
 
@@ -448,7 +448,12 @@ fn human_lint(out: &mut String, lint: &Delta<Finding>, old: &str, new: &str, pai
             let matched = if f.is_document_level() {
                 "(whole letter)".to_owned()
             } else {
-                format!("「{}」", f.matched.replace('\n', "↵"))
+                let m = f.matched.replace('\n', "↵");
+                if m.chars().any(is_japanese_char) {
+                    format!("「{m}」")
+                } else {
+                    format!("\"{m}\"")
+                }
             };
             let _ = writeln!(
                 out,
