@@ -4,6 +4,7 @@
 //! writes output. Data flows one way: cli → compose | lint | diff → facts | text.
 
 pub mod compose;
+pub mod diff;
 pub mod facts;
 pub mod lint;
 pub mod text;
