@@ -45,9 +45,65 @@ impl Pattern {
     }
 }
 
-/// Compiles a pack's pattern with a readable error.
+/// Compiles a pack's pattern with a readable error, after [`ascii_classes`].
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
-    Regex::new(pattern).map_err(|e| format!("invalid regex `{pattern}`: {e}"))
+    Regex::new(&ascii_classes(pattern)).map_err(|e| format!("invalid regex `{pattern}`: {e}"))
+}
+
+/// Makes `\b`, `\w` and `\d` ASCII in a pack's pattern. Their Unicode forms are what English
+/// rules never need (Japanese has no word boundaries, and digits are width-folded to ASCII before
+/// matching) and cost dearly: a Unicode `\b` cannot run in the lazy DFA on non-ASCII text, so
+/// one such rule made every Japanese letter fall back to the slow engine, and Unicode `\w` under
+/// `(?i)` made the shipped packs take 200 ms to compile. `\B`, `\W` and `\D` stay as written
+/// (their ASCII forms could match inside a multi-byte character).
+pub(crate) fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    // Depth of `[...]` bracket classes; inside one, `\w` and `\d` become ranges.
+    let mut class_depth = 0usize;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
+                Some('w') => out.push_str("0-9A-Za-z_"),
+                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
+                Some('d') => out.push_str("0-9"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                out.push('[');
+                // `[:alpha:]` inside a class is a named class, not a nested one.
+                if class_depth > 0 && chars.as_str().starts_with(':') {
+                    let rest = chars.as_str();
+                    if let Some(end) = rest.find(":]") {
+                        out.push_str(&rest[..end + 2]);
+                        chars = rest[end + 2..].chars();
+                        continue;
+                    }
+                }
+                class_depth += 1;
+                class_start = true;
+                if chars.as_str().starts_with('^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            // A `]` first in a class is a literal.
+            ']' if class_depth > 0 && !at_class_start => {
+                class_depth -= 1;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 #[derive(Debug)]
@@ -71,7 +127,7 @@ impl RegexIndex {
         let mut owners = Vec::new();
         for (idx, rule) in rules.iter().enumerate() {
             if let Matcher::Regex(p) = &rule.matcher {
-                sources.push(p.source.as_str());
+                sources.push(p.regex.as_str());
                 owners.push(idx);
             }
         }
@@ -110,5 +166,37 @@ impl RegexIndex {
                 out.extend(p.regex.find_iter(text).map(|m| Hit::new(idx, m.range())));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_classes_become_ascii_outside_and_inside_brackets() {
+        assert_eq!(
+            ascii_classes(r"(?i)\bhack\w*\b"),
+            r"(?i)(?-u:\b)hack[0-9A-Za-z_]*(?-u:\b)"
+        );
+        assert_eq!(ascii_classes(r"[\d\- ]{13,19}"), r"[0-9\- ]{13,19}");
+        assert_eq!(ascii_classes(r"[^\w]"), r"[^0-9A-Za-z_]");
+        assert_eq!(ascii_classes(r"[[:alpha:]\d]x\d"), r"[[:alpha:]0-9]x[0-9]");
+        // Escaped backslashes, a literal `]` first in a class, and the negated forms stay.
+        assert_eq!(ascii_classes(r"\\b[]\d]\B\W\D"), r"\\b[]0-9]\B\W\D");
+    }
+
+    #[test]
+    fn rewritten_patterns_still_match_english_and_japanese() {
+        let re = compile_regex(r"(?i)\bgot\s+hacked\b").unwrap();
+        assert!(re.is_match("I GOT hacked."));
+        assert!(!re.is_match("forgot hacked"));
+        // Next to Japanese, an ASCII word boundary holds on both sides.
+        assert!(re.is_match("昨日got hackedでした"));
+        let digits = compile_regex(r"\d{4}").unwrap();
+        assert!(
+            !digits.is_match("１２３４"),
+            "full-width digits are folded before matching"
+        );
     }
 }
