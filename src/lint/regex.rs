@@ -74,7 +74,7 @@ pub(crate) fn luhn_valid(s: &str) -> bool {
             (false, _) => d,
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Compiles a pack's pattern with a readable error.
