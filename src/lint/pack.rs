@@ -245,6 +245,7 @@ fn explain_key_error(message: &str) -> String {
         "phrases",
         "case_sensitive",
         "pattern",
+        "luhn",
         "any",
         "min_chars",
         "metric",

@@ -10,6 +10,10 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexDef {
     pattern: String,
+    /// Keep only matches whose digits pass the Luhn checksum (card numbers): most digit runs
+    /// of card length in a letter (order numbers, JAN codes) fail it.
+    #[serde(default)]
+    luhn: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -18,6 +22,8 @@ pub struct Pattern {
     pub(crate) regex: Regex,
     /// Whether any suggestion names a capture group, so matches need `captures`.
     pub(crate) expands: bool,
+    /// Matches must pass the Luhn checksum.
+    pub luhn: bool,
 }
 
 impl Pattern {
@@ -37,12 +43,38 @@ impl Pattern {
             source: def.pattern,
             regex,
             expands,
+            luhn: def.luhn,
         })
     }
 
     pub(crate) fn describe(&self) -> String {
-        format!("regex: {}", self.source)
+        let luhn = if self.luhn { " (Luhn-valid only)" } else { "" };
+        format!("regex{luhn}: {}", self.source)
     }
+
+    /// Whether a match survives the pattern's extra checks.
+    fn accepts(&self, matched: &str) -> bool {
+        !self.luhn || luhn_valid(matched)
+    }
+}
+
+/// The Luhn checksum over the ASCII digits of `s` (separators ignored); false without digits.
+pub(crate) fn luhn_valid(s: &str) -> bool {
+    let digits: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.is_empty() {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| match (i % 2 == 1, d * 2) {
+            (true, dd) if dd > 9 => dd - 9,
+            (true, dd) => dd,
+            (false, _) => d,
+        })
+        .sum();
+    sum.is_multiple_of(10)
 }
 
 /// Compiles a pack's pattern with a readable error, after [`ascii_classes`].
@@ -149,6 +181,9 @@ impl RegexIndex {
             if p.expands {
                 for caps in p.regex.captures_iter(text) {
                     let m = caps.get(0).expect("group 0 always matches");
+                    if !p.accepts(m.as_str()) {
+                        continue;
+                    }
                     let texts = rule
                         .suggestions
                         .iter()
@@ -163,7 +198,12 @@ impl RegexIndex {
                     out.push(hit);
                 }
             } else {
-                out.extend(p.regex.find_iter(text).map(|m| Hit::new(idx, m.range())));
+                out.extend(
+                    p.regex
+                        .find_iter(text)
+                        .filter(|m| p.accepts(m.as_str()))
+                        .map(|m| Hit::new(idx, m.range())),
+                );
             }
         }
     }
@@ -198,5 +238,29 @@ mod tests {
             !digits.is_match("１２３４"),
             "full-width digits are folded before matching"
         );
+    }
+
+    #[test]
+    fn luhn_accepts_valid_card_numbers_with_separators() {
+        assert!(luhn_valid("4242 4242 4242 4242"));
+        assert!(luhn_valid("4111-1111-1111-1111"));
+        assert!(luhn_valid("378282246310005")); // 15-digit test card
+        assert!(!luhn_valid("4242 4242 4242 4241"));
+        assert!(!luhn_valid("1234567890123"));
+        assert!(!luhn_valid("no digits"));
+    }
+
+    #[test]
+    fn luhn_option_filters_matches() {
+        let def = |luhn| RegexDef {
+            pattern: r"\d{4}(?: \d{4}){3}".into(),
+            luhn,
+        };
+        let p = Pattern::compile(def(true), &[]).unwrap();
+        assert!(p.accepts("4242 4242 4242 4242"));
+        assert!(!p.accepts("1234 5678 9012 3456"));
+        assert!(p.describe().contains("Luhn"));
+        let plain = Pattern::compile(def(false), &[]).unwrap();
+        assert!(plain.accepts("1234 5678 9012 3456"));
     }
 }
