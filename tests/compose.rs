@@ -353,7 +353,7 @@ fn compose_lints_its_own_draft() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("security-lock.txt"),
-        "{% extends \"ja/base.txt\" %}{% block purpose %}\nこれはAmazonのミスです。\n{%- endblock purpose %}\n",
+        "{% extends \"ja/base.txt\" %}{% block purpose %}\nこれはAmazonのミスです。ご迷惑をおかけし、申し訳ございません。\n{%- endblock purpose %}\n",
     )
     .unwrap();
     let facts = root().join("examples/facts/security-lock-ja.yaml");
