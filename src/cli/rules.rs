@@ -155,6 +155,9 @@ fn test(dir: Option<PathBuf>, extra: &[PathBuf]) -> Result<Status, Failure> {
     sources.extend(user);
     let linter =
         Linter::load(&sources, &Options::default()).map_err(|e| Failure::msg(e.to_string()))?;
+    linter
+        .compile_all()
+        .map_err(|e| Failure::msg(e.to_string()))?;
     let selected = |i: usize| !only_user || !linter.is_embedded(i);
     let total = linter
         .examples()

@@ -1,11 +1,12 @@
 //! The engine: folds a text once, runs every phrase rule through one automaton and every regex
-//! rule through one `RegexSet`, filters the hits (language, `when`, `unless`), adds the
+//! rule, `require` and `when` pattern through one lazy DFA (`patterns.rs`), filters the hits
+//! (language, `when`, `unless`), adds the
 //! document-level rules, and turns what is left into findings in the original text's offsets.
 
 use super::metric::Measure;
 use super::pack::{LoadError, PackSource, edit_distance, embedded_packs, parse_pack};
+use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
-use super::regex::RegexIndex;
 use super::rule::{Matcher, Rule};
 use super::{Category, Finding, Suggestion, mask_secret};
 use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs, sentences};
@@ -49,7 +50,7 @@ pub struct Linter {
     enabled: Vec<bool>,
     embedded: Vec<bool>,
     phrases: PhraseIndex,
-    regexes: RegexIndex,
+    patterns: PatternIndex,
 }
 
 /// A text prepared for matching: folded once, split into paragraphs and sentences once. All
@@ -59,7 +60,6 @@ pub(crate) struct Doc<'t> {
     pub(crate) folded: Folded<'t>,
     paragraphs: Vec<Paragraph>,
     sentences: Vec<Range<usize>>,
-    regions: [std::cell::OnceCell<Option<String>>; 2],
 }
 
 impl Doc<'_> {
@@ -83,23 +83,21 @@ impl Doc<'_> {
         }
     }
 
-    /// The paragraphs of one language, joined (the whole text for `None`); `None` for a
-    /// language the text does not use. Built once per language and check.
-    fn region(&self, lang: Option<Lang>) -> Option<&str> {
-        let Some(lang) = lang else {
-            return Some(self.text());
-        };
-        let slot = &self.regions[lang as usize];
-        slot.get_or_init(|| {
-            let parts: Vec<&str> = self
-                .paragraphs
-                .iter()
-                .filter(|p| p.lang == lang)
-                .map(|p| &self.text()[p.range.clone()])
-                .collect();
-            (!parts.is_empty()).then(|| parts.concat())
-        })
-        .as_deref()
+    /// How many characters the paragraphs of one language hold (all for `None`); `None` when
+    /// they hold no text at all.
+    fn region_chars(&self, lang: Option<Lang>) -> Option<usize> {
+        let mut chars = 0;
+        let mut any_text = false;
+        for p in self
+            .paragraphs
+            .iter()
+            .filter(|p| lang.is_none_or(|l| p.lang == l))
+        {
+            let t = &self.text()[p.range.clone()];
+            chars += t.chars().count();
+            any_text |= !t.trim().is_empty();
+        }
+        any_text.then_some(chars)
     }
 }
 
@@ -182,15 +180,42 @@ impl Linter {
             embedded.extend(std::iter::repeat_n(is_embedded, pack_rules.len()));
             rules.extend(pack_rules);
         }
+        // Embedded packs are validated by `cargo test` (`compile_all`); others now, so a bad
+        // pattern is a load error, not a silent miss.
+        let patterns = PatternIndex::build(&rules);
+        patterns
+            .validate(|i| !embedded[i], false)
+            .map_err(|(i, message)| rule_error(&rules[i], message))?;
+        for (rule, _) in rules.iter().zip(&embedded).filter(|(_, e)| !**e) {
+            rule.unless
+                .iter()
+                .try_for_each(|re| re.validate())
+                .map_err(|message| rule_error(rule, message))?;
+        }
         let mut linter = Linter {
             enabled: vec![true; rules.len()],
             embedded,
             phrases: PhraseIndex::build(&rules),
-            regexes: RegexIndex::build(&rules),
+            patterns,
             rules,
         };
         linter.configure(options)?;
         Ok(linter)
+    }
+
+    /// Compiles every pattern that is otherwise compiled on first use, so that a broken one
+    /// shows now (the tests run this over the embedded packs).
+    pub fn compile_all(&self) -> Result<(), LoadError> {
+        self.patterns
+            .validate(|_| true, true)
+            .map_err(|(i, message)| rule_error(&self.rules[i], message))?;
+        for rule in &self.rules {
+            rule.unless
+                .iter()
+                .try_for_each(|re| re.validate())
+                .map_err(|message| rule_error(rule, message))?;
+        }
+        Ok(())
     }
 
     /// Whether rule `i` came from a pack compiled into the binary.
@@ -300,35 +325,35 @@ impl Linter {
         };
         let doc = Doc {
             original: text,
-            regions: Default::default(),
             sentences: sentences(&folded.text),
             paragraphs: paras,
             folded,
         };
         let active = |i: usize| self.enabled[i] && keep(i);
 
+        let seen = self.patterns.scan(doc.text(), &doc.paragraphs);
         let mut hits = Vec::new();
         self.phrases.scan(&doc, &mut hits);
-        self.regexes.scan(&doc, &self.rules, &mut hits);
-        let mut when_cache: BTreeMap<(usize, Option<Lang>), bool> = BTreeMap::new();
-        let mut when = |rule: usize, lang: Option<Lang>| {
-            *when_cache.entry((rule, lang)).or_insert_with(|| {
-                let r = &self.rules[rule];
-                r.when.is_empty()
-                    || doc
-                        .region(lang)
-                        .is_some_and(|t| r.when.iter().any(|w| w.is_match(t)))
-            })
-        };
+        for (i, rule) in self.rules.iter().enumerate() {
+            if let Matcher::Regex(p) = &rule.matcher
+                && active(i)
+            {
+                // Only the paragraphs where the one-pass scan saw this pattern end.
+                for &para in self.patterns.fired(&seen, i) {
+                    let range = doc.paragraphs[para as usize].range.clone();
+                    p.hits(i, rule, doc.text(), range, &mut hits);
+                }
+            }
+        }
         hits.retain(|h| {
             let rule = &self.rules[h.rule];
             let lang = doc.lang_at(h.range.start);
             active(h.rule)
                 && rule.lang.applies_to(lang)
-                && when(h.rule, Some(lang))
+                && self.patterns.when(&seen, h.rule, Some(lang))
                 && !self.excepted(rule, &doc, &h.range)
         });
-        self.document_rules(&doc, &active, &mut when, &mut hits);
+        self.document_rules(&doc, &seen, &active, &mut hits);
         let hits = longest_per_rule(hits);
 
         let index = LineIndex::new(text);
@@ -351,15 +376,15 @@ impl Linter {
         let sentence = doc.sentence_around(range.start);
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let text = &doc.text()[s];
-        rule.unless.iter().any(|u| u.is_match(text))
+        rule.unless.iter().any(|u| u.get().is_match(text))
     }
 
     /// `require` and `metric` rules, which look at the document rather than at phrases.
     fn document_rules(
         &self,
         doc: &Doc,
+        seen: &Seen,
         active: &impl Fn(usize) -> bool,
-        when: &mut impl FnMut(usize, Option<Lang>) -> bool,
         hits: &mut Vec<Hit>,
     ) {
         for (i, rule) in self.rules.iter().enumerate() {
@@ -370,10 +395,14 @@ impl Linter {
                 Matcher::Require(req) => {
                     // Each language of a bilingual letter must carry the part on its own.
                     let lang = rule.lang.example_lang();
-                    let Some(region) = doc.region(lang) else {
+                    let Some(chars) = doc.region_chars(lang) else {
                         continue;
                     };
-                    if !region.trim().is_empty() && when(i, lang) && !req.is_met(region) {
+                    // A pasted sentence is not a letter: short texts are not judged.
+                    if chars >= req.min_chars
+                        && self.patterns.when(seen, i, lang)
+                        && !self.patterns.required(seen, i, lang)
+                    {
                         hits.push(Hit::new(i, 0..0));
                     }
                 }
@@ -390,7 +419,7 @@ impl Linter {
                     };
                     for (range, count) in spans {
                         let lang = doc.lang_at(range.start);
-                        if !rule.lang.applies_to(lang) || !when(i, Some(lang)) {
+                        if !rule.lang.applies_to(lang) || !self.patterns.when(seen, i, Some(lang)) {
                             continue;
                         }
                         if self.excepted(rule, doc, &range) {
@@ -443,6 +472,15 @@ impl Linter {
                 .collect(),
             why: rule.why.clone(),
         }
+    }
+}
+
+fn rule_error(rule: &Rule, message: String) -> LoadError {
+    LoadError::Rule {
+        path: rule.path.clone(),
+        line: rule.line,
+        rule: rule.id.clone(),
+        message,
     }
 }
 

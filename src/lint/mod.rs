@@ -5,6 +5,7 @@ mod engine;
 mod fix;
 mod metric;
 mod pack;
+mod patterns;
 mod phrases;
 mod regex;
 pub mod report;
@@ -15,6 +16,7 @@ mod selftest;
 pub use engine::{LangChoice, Linter, Options, Outcome};
 pub use fix::{FixOutcome, apply_fixes, fix_text};
 pub use pack::{LoadError, PackSource, embedded_packs};
+pub use patterns::LazyRegex;
 pub use rule::{Examples, Matcher, Rule, RuleLang, SuggestionDef};
 pub use selftest::{ExampleFailure, ExampleRef};
 

@@ -2,8 +2,9 @@
 //! Loading checks everything a rule author can get wrong and names the file, line and rule.
 
 use super::metric::{Metric, MetricDef};
+use super::patterns::LazyRegex;
 use super::phrases::{Phrases, PhrasesDef};
-use super::regex::{Pattern, RegexDef, compile_regex};
+use super::regex::{Pattern, RegexDef};
 use super::require::{Require, RequireDef};
 use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
@@ -195,16 +196,15 @@ fn build_rule(value: yaml::Value, lang: RuleLang, pack: &str) -> Result<Rule, St
         .map_err(|e| explain_key_error(&e.message))?;
     let matcher = match matcher_def {
         MatcherDef::Phrases(d) => Matcher::Phrases(Phrases::compile(d)?),
-        MatcherDef::Regex(d) => Matcher::Regex(Pattern::compile(d, &def.suggestions)?),
+        MatcherDef::Regex(d) => Matcher::Regex(Pattern::compile(d, &def.suggestions)),
         MatcherDef::Require(d) => Matcher::Require(Require::compile(d)?),
         MatcherDef::Metric(d) => Matcher::Metric(Metric::compile(d)?),
     };
     if matches!(matcher, Matcher::Require(_)) && !def.unless.is_empty() {
         return Err("`unless` does not apply to `require` rules (they have no span)".into());
     }
-    let compile_all = |patterns: &[String]| -> Result<Vec<regex::Regex>, String> {
-        patterns.iter().map(|p| compile_regex(p)).collect()
-    };
+    // Compiled lazily: see `patterns.rs` for when each is validated.
+    let lazy = |patterns: Vec<String>| patterns.into_iter().map(LazyRegex::new).collect();
     Ok(Rule {
         id: format!("{pack}/{}", def.id),
         lang,
@@ -226,8 +226,8 @@ fn build_rule(value: yaml::Value, lang: RuleLang, pack: &str) -> Result<Rule, St
             good: def.examples.good,
         },
         matcher,
-        unless: compile_all(&def.unless)?,
-        when: compile_all(&def.when)?,
+        unless: lazy(def.unless),
+        when: lazy(def.when),
         path: String::new(),
         line: 0,
     })
@@ -341,8 +341,19 @@ rules:
         let text = GOOD_RULE
             .replace("kind: phrases", "kind: regex")
             .replace("phrases: [(笑)]", "pattern: '(笑'");
-        let err = parse_pack(&source(&text)).unwrap_err().to_string();
-        assert!(err.contains("invalid regex"), "{err}");
+        // Patterns are validated when the rule set is built, with the rule's file and line.
+        let err = crate::lint::Linter::load(&[source(&text)], &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("test.yaml:4: rule `t/first`: invalid regex"),
+            "{err}"
+        );
+        let unless = GOOD_RULE.replace("    why: w\n", "    why: w\n    unless: ['[']\n");
+        let err = crate::lint::Linter::load(&[source(&unless)], &Default::default())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("invalid regex `[`"), "{err}");
     }
 
     #[test]

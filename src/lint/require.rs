@@ -1,7 +1,6 @@
 //! `kind: require`: a document-level check. Unless one of the patterns appears in the paragraphs
 //! of the rule's language, the rule reports one `missing-content` finding for the document.
 
-use super::regex::compile_regex;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -16,9 +15,9 @@ pub(crate) struct RequireDef {
 
 #[derive(Debug, Clone)]
 pub struct Require {
+    /// Validated and matched by the pattern index (`patterns.rs`).
     pub any: Vec<String>,
     pub min_chars: usize,
-    regex: regex::Regex,
 }
 
 impl Require {
@@ -26,25 +25,10 @@ impl Require {
         if def.any.is_empty() {
             return Err("`any` is empty".into());
         }
-        for p in &def.any {
-            compile_regex(p)?;
-        }
-        let joined = def
-            .any
-            .iter()
-            .map(|p| format!("(?:{p})"))
-            .collect::<Vec<_>>()
-            .join("|");
         Ok(Require {
-            regex: compile_regex(&joined)?,
             any: def.any,
             min_chars: def.min_chars,
         })
-    }
-
-    /// Whether `text` (the paragraphs of one language) satisfies the requirement.
-    pub(crate) fn is_met(&self, text: &str) -> bool {
-        text.chars().count() < self.min_chars || self.regex.is_match(text)
     }
 
     pub(crate) fn describe(&self) -> String {

@@ -1,5 +1,6 @@
 //! The rule model as the engine uses it, after a pack is loaded and checked.
 
+use super::patterns::LazyRegex;
 use super::{
     Applicability, Category, Severity, metric::Metric, phrases::Phrases, regex::Pattern,
     require::Require,
@@ -113,9 +114,10 @@ pub struct Rule {
     pub examples: Examples,
     pub matcher: Matcher,
     /// A hit is dropped when any of these matches in the same sentence.
-    pub unless: Vec<regex::Regex>,
-    /// The rule applies only to documents where one of these matches (empty: always).
-    pub when: Vec<regex::Regex>,
+    pub unless: Vec<LazyRegex>,
+    /// The rule applies only to letters where one of these matches in the paragraphs of the
+    /// language it is checking (empty: always).
+    pub when: Vec<LazyRegex>,
     /// Where the rule was defined, for errors and `rules explain`.
     pub path: String,
     pub line: usize,

@@ -1,0 +1,477 @@
+//! Every pattern of every rule that decides *whether* something appears in a letter (the `regex`
+//! rules' patterns, `require`'s `any`, `when`) compiled into one forward lazy DFA per language,
+//! run once over that language's paragraphs. Full regexes, for match positions and `unless`, are
+//! compiled only when first needed.
+//!
+//! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`, which
+//! also builds reverse automata and prefilters) took about 170 ms, far more than linting a letter.
+//! A forward NFA per language is a fraction of that, a Japanese letter never builds the English
+//! one, and a regex that never fires is never compiled.
+
+use super::rule::{Matcher, Rule};
+use crate::text::{Lang, Paragraph};
+use regex::Regex;
+use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::{Input, MatchKind};
+use std::ops::Range;
+use std::sync::{Mutex, OnceLock};
+
+/// Compiles a pack's pattern with a readable error, after [`ascii_classes`].
+pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    Regex::new(&ascii_classes(pattern)).map_err(|e| format!("invalid regex `{pattern}`: {e}"))
+}
+
+/// A pack's pattern, compiled on first use.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    pub(crate) fn new(source: impl Into<String>) -> Self {
+        LazyRegex {
+            source: source.into(),
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The pattern as the pack wrote it.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// Compiles now; packs that are not embedded are validated this way at load.
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        if self.compiled.get().is_none() {
+            let re = compile_regex(&self.source)?;
+            let _ = self.compiled.set(re);
+        }
+        Ok(())
+    }
+
+    /// The compiled regex. Every pattern is validated before a check can reach here (user packs
+    /// at load, embedded packs by `cargo test`); a pattern that still fails matches nothing.
+    pub(crate) fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            compile_regex(&self.source).unwrap_or_else(|_| {
+                Regex::new(r"[^\s\S]").expect("the never-matching pattern compiles")
+            })
+        })
+    }
+}
+
+/// Makes `\b`, `\w` and `\d` ASCII in a pack's pattern. Their Unicode forms are what English
+/// rules never need (Japanese has no word boundaries, and digits are width-folded to ASCII before
+/// matching) and cost dearly: a Unicode `\b` cannot run in a lazy DFA on non-ASCII text, so one
+/// such rule made every Japanese letter fall back to the slow engine. `\B`, `\W` and `\D` stay as
+/// written (their ASCII forms could match inside a multi-byte character).
+pub(crate) fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    // Depth of `[...]` bracket classes; inside one, `\w` and `\d` become ranges.
+    let mut class_depth = 0usize;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
+                Some('w') => out.push_str("0-9A-Za-z_"),
+                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
+                Some('d') => out.push_str("0-9"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                out.push('[');
+                // `[:alpha:]` inside a class is a named class, not a nested one.
+                if class_depth > 0 && chars.as_str().starts_with(':') {
+                    let rest = chars.as_str();
+                    if let Some(end) = rest.find(":]") {
+                        out.push_str(&rest[..end + 2]);
+                        chars = rest[end + 2..].chars();
+                        continue;
+                    }
+                }
+                class_depth += 1;
+                class_start = true;
+                if chars.as_str().starts_with('^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            // A `]` first in a class is a literal.
+            ']' if class_depth > 0 && !at_class_start => {
+                class_depth -= 1;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The pattern ids one rule owns in the index.
+#[derive(Debug, Clone, Default)]
+struct Owned {
+    regex: Option<usize>,
+    require: Range<usize>,
+    when: Range<usize>,
+}
+
+/// Where the patterns matched: per pattern, a bit per language of the paragraph a match ended
+/// in, and those paragraphs' indices (in order), so a rule's own regex runs only over them.
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    bits: Vec<u8>,
+    paragraphs: Vec<Vec<u32>>,
+}
+
+impl Seen {
+    fn record(&mut self, id: usize, bit: u8, paragraph: usize) {
+        self.bits[id] |= bit;
+        let list = &mut self.paragraphs[id];
+        if list.last() != Some(&(paragraph as u32)) {
+            list.push(paragraph as u32);
+        }
+    }
+}
+
+fn lang_bit(lang: Lang) -> u8 {
+    match lang {
+        Lang::Ja => 1,
+        Lang::En => 2,
+    }
+}
+
+impl Seen {
+    fn in_lang(&self, ids: Range<usize>, lang: Option<Lang>) -> bool {
+        let mask = lang.map_or(u8::MAX, lang_bit);
+        self.bits[ids].iter().any(|b| b & mask != 0)
+    }
+}
+
+/// The patterns that can apply to one language's paragraphs (its own rules' and `lang: any`
+/// rules'), as one lazy DFA. Built the first time a letter has such paragraphs, so a Japanese
+/// letter never pays for the English rules.
+#[derive(Debug)]
+struct Scope {
+    lang: Lang,
+    /// Global pattern id of each pattern in the DFA.
+    ids: Vec<usize>,
+    dfa: OnceLock<Option<DFA>>,
+    /// Lazy-DFA caches, one per thread that is checking a letter.
+    caches: Mutex<Vec<Cache>>,
+}
+
+impl Scope {
+    fn dfa(&self, sources: &[LazyRegex]) -> Option<&DFA> {
+        self.dfa
+            .get_or_init(|| {
+                let patterns: Vec<String> = self
+                    .ids
+                    .iter()
+                    .map(|&id| ascii_classes(sources[id].as_str()))
+                    .collect();
+                build_dfa(&patterns).ok()
+            })
+            .as_ref()
+    }
+
+    /// Runs the DFA over this language's paragraphs (adjacent ones as one run), recording
+    /// where each pattern matched. Without a DFA (a pattern it cannot hold), asks each regex.
+    fn scan(&self, sources: &[LazyRegex], text: &str, paragraphs: &[Paragraph], seen: &mut Seen) {
+        let runs = runs_of(paragraphs, self.lang);
+        if runs.is_empty() || self.ids.is_empty() {
+            return;
+        }
+        let bit = lang_bit(self.lang);
+        let paragraph_of = |end: usize| {
+            let last = end.saturating_sub(1);
+            paragraphs
+                .partition_point(|p| p.range.end <= last)
+                .min(paragraphs.len() - 1)
+        };
+        let Some(dfa) = self.dfa(sources) else {
+            return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
+        };
+        let mut cache = self
+            .caches
+            .lock()
+            .ok()
+            .and_then(|mut c| c.pop())
+            .unwrap_or_else(|| dfa.create_cache());
+        for run in &runs {
+            // The span keeps the text around it visible, so `\b` and `^` see real neighbours.
+            let input = Input::new(text).span(run.clone());
+            let mut state = OverlappingState::start();
+            loop {
+                match dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state) {
+                    Ok(()) => match state.get_match() {
+                        Some(m) => {
+                            let id = self.ids[m.pattern().as_usize()];
+                            seen.record(id, bit, paragraph_of(m.offset()));
+                        }
+                        None => break,
+                    },
+                    // A user pattern with a Unicode word boundary on non-ASCII text.
+                    Err(_) => {
+                        for &id in &self.ids {
+                            seen.bits[id] &= !bit;
+                        }
+                        self.scan_slowly(sources, text, &runs, paragraph_of, seen);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Ok(mut caches) = self.caches.lock() {
+            caches.push(cache);
+        }
+    }
+
+    fn scan_slowly(
+        &self,
+        sources: &[LazyRegex],
+        text: &str,
+        runs: &[Range<usize>],
+        paragraph_of: impl Fn(usize) -> usize,
+        seen: &mut Seen,
+    ) {
+        let bit = lang_bit(self.lang);
+        for &id in &self.ids {
+            let re = sources[id].get();
+            for run in runs {
+                for m in matches_in(re, text, run.clone()) {
+                    seen.record(id, bit, paragraph_of(m.end()));
+                }
+            }
+        }
+        for list in &mut seen.paragraphs {
+            list.sort_unstable();
+            list.dedup();
+        }
+    }
+}
+
+/// Byte ranges of the paragraphs of `lang`, adjacent ones merged.
+fn runs_of(paragraphs: &[Paragraph], lang: Lang) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for p in paragraphs.iter().filter(|p| p.lang == lang) {
+        match runs.last_mut() {
+            Some(last) if last.end == p.range.start => last.end = p.range.end,
+            _ => runs.push(p.range.clone()),
+        }
+    }
+    runs
+}
+
+/// The matches of `re` that start inside `range`, with the text before it visible to look-behind
+/// assertions (`\b`, `^`). Patterns never match the empty string (checked at load).
+pub(crate) fn matches_in<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    range: Range<usize>,
+) -> impl Iterator<Item = regex::Match<'t>> + 't {
+    let haystack = &text[..range.end];
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        if at > haystack.len() {
+            return None;
+        }
+        let m = re.find_at(haystack, at)?;
+        at = if m.end() > m.start() {
+            m.end()
+        } else {
+            // Step over one character so an empty match cannot repeat.
+            m.end() + haystack[m.end()..].chars().next().map_or(1, char::len_utf8)
+        };
+        Some(m)
+    })
+}
+
+fn build_dfa(patterns: &[String]) -> Result<DFA, String> {
+    let nfa = thompson::NFA::compiler()
+        .configure(
+            thompson::Config::new()
+                .shrink(false)
+                .which_captures(WhichCaptures::None)
+                .nfa_size_limit(Some(256 << 20)),
+        )
+        .build_many(patterns)
+        .map_err(|e| e.to_string())?;
+    DFA::builder()
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .unicode_word_boundary(true)
+                .cache_capacity(32 << 20),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Debug)]
+pub(crate) struct PatternIndex {
+    /// Every pattern, by global id; compiled alone only on the slow path and for validation.
+    sources: Vec<LazyRegex>,
+    rule_of: Vec<usize>,
+    owned: Vec<Owned>,
+    scopes: [Scope; 2],
+}
+
+impl PatternIndex {
+    /// Collects the patterns; nothing is compiled until a letter needs it.
+    pub(crate) fn build(rules: &[Rule]) -> Self {
+        let mut sources: Vec<LazyRegex> = Vec::new();
+        let mut rule_of: Vec<usize> = Vec::new();
+        let mut owned = vec![Owned::default(); rules.len()];
+        // Appends a rule's patterns; returns the ids they got.
+        let mut add = |patterns: &mut dyn Iterator<Item = &str>, rule: usize| {
+            let start = sources.len();
+            for p in patterns {
+                sources.push(LazyRegex::new(p));
+                rule_of.push(rule);
+            }
+            start..sources.len()
+        };
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.matcher {
+                Matcher::Regex(p) => {
+                    owned[i].regex = Some(add(&mut std::iter::once(p.regex.as_str()), i).start);
+                }
+                Matcher::Require(r) => {
+                    owned[i].require = add(&mut r.any.iter().map(String::as_str), i);
+                }
+                Matcher::Phrases(_) | Matcher::Metric(_) => {}
+            }
+            owned[i].when = add(&mut rule.when.iter().map(LazyRegex::as_str), i);
+        }
+        let scope = |lang: Lang| Scope {
+            lang,
+            ids: (0..sources.len())
+                .filter(|&id| rules[rule_of[id]].lang.applies_to(lang))
+                .collect(),
+            dfa: OnceLock::new(),
+            caches: Mutex::new(Vec::new()),
+        };
+        PatternIndex {
+            scopes: [scope(Lang::Ja), scope(Lang::En)],
+            sources,
+            rule_of,
+            owned,
+        }
+    }
+
+    /// Compiles every pattern of the rules `select` accepts, alone, and rejects one that matches
+    /// the empty string (it would match everywhere); with `scopes`, builds the DFAs too. Returns
+    /// the rule index with the message.
+    pub(crate) fn validate(
+        &self,
+        select: impl Fn(usize) -> bool,
+        scopes: bool,
+    ) -> Result<(), (usize, String)> {
+        for (id, re) in self.sources.iter().enumerate() {
+            let rule = self.rule_of[id];
+            if !select(rule) {
+                continue;
+            }
+            re.validate().map_err(|e| (rule, e))?;
+            if re.get().is_match("") {
+                return Err((
+                    rule,
+                    format!("pattern `{}` matches the empty string", re.as_str()),
+                ));
+            }
+        }
+        if scopes {
+            for scope in &self.scopes {
+                if scope.dfa(&self.sources).is_none() {
+                    let rule = scope.ids.first().map_or(0, |&id| self.rule_of[id]);
+                    return Err((rule, "the patterns do not fit in one automaton".into()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// One pass over each language's paragraphs: which patterns match, and where.
+    pub(crate) fn scan(&self, text: &str, paragraphs: &[Paragraph]) -> Seen {
+        let mut seen = Seen {
+            bits: vec![0u8; self.sources.len()],
+            paragraphs: vec![Vec::new(); self.sources.len()],
+        };
+        for scope in &self.scopes {
+            scope.scan(&self.sources, text, paragraphs, &mut seen);
+        }
+        seen
+    }
+
+    /// The paragraphs (indices, in order) where rule `rule`'s `regex` pattern matched.
+    pub(crate) fn fired<'s>(&self, seen: &'s Seen, rule: usize) -> &'s [u32] {
+        match self.owned[rule].regex {
+            Some(id) => &seen.paragraphs[id],
+            None => &[],
+        }
+    }
+
+    /// Whether one of rule `rule`'s `require` patterns matched in `lang`'s paragraphs (anywhere
+    /// for `None`).
+    pub(crate) fn required(&self, seen: &Seen, rule: usize, lang: Option<Lang>) -> bool {
+        seen.in_lang(self.owned[rule].require.clone(), lang)
+    }
+
+    /// Whether rule `rule` has no `when`, or one of its `when` patterns matched in `lang`'s
+    /// paragraphs.
+    pub(crate) fn when(&self, seen: &Seen, rule: usize, lang: Option<Lang>) -> bool {
+        let ids = self.owned[rule].when.clone();
+        ids.is_empty() || seen.in_lang(ids, lang)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_classes_become_ascii_outside_and_inside_brackets() {
+        assert_eq!(
+            ascii_classes(r"(?i)\bhack\w*\b"),
+            r"(?i)(?-u:\b)hack[0-9A-Za-z_]*(?-u:\b)"
+        );
+        assert_eq!(ascii_classes(r"[\d\- ]{13,19}"), r"[0-9\- ]{13,19}");
+        assert_eq!(ascii_classes(r"[^\w]"), r"[^0-9A-Za-z_]");
+        assert_eq!(ascii_classes(r"[[:alpha:]\d]x\d"), r"[[:alpha:]0-9]x[0-9]");
+        // Escaped backslashes, a literal `]` first in a class, and the negated forms stay.
+        assert_eq!(ascii_classes(r"\\b[]\d]\B\W\D"), r"\\b[]0-9]\B\W\D");
+    }
+
+    #[test]
+    fn rewritten_patterns_still_match_english_and_japanese() {
+        let re = compile_regex(r"(?i)\bgot\s+hacked\b").unwrap();
+        assert!(re.is_match("I GOT hacked."));
+        assert!(!re.is_match("forgot hacked"));
+        // Next to Japanese, an ASCII word boundary holds on both sides.
+        assert!(re.is_match("昨日got hackedでした"));
+        let digits = compile_regex(r"\d{4}").unwrap();
+        assert!(
+            !digits.is_match("１２３４"),
+            "full-width digits are folded before matching"
+        );
+    }
+
+    #[test]
+    fn lazy_regex_compiles_once_on_use() {
+        let lazy = LazyRegex::new(r"\bok\b");
+        assert!(lazy.compiled.get().is_none());
+        assert!(lazy.get().is_match("it is ok."));
+        assert!(lazy.compiled.get().is_some());
+        assert!(LazyRegex::new("(").validate().is_err());
+    }
+}
