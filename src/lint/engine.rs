@@ -9,7 +9,7 @@ use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
 use super::{Category, Finding, Suggestion, mask_secret};
-use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs, sentences};
+use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sentences};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -60,6 +60,7 @@ pub(crate) struct Doc<'t> {
     pub(crate) folded: Folded<'t>,
     paragraphs: Vec<Paragraph>,
     sentences: Vec<Range<usize>>,
+    region_chars: std::cell::OnceCell<[(usize, bool); 2]>,
 }
 
 impl Doc<'_> {
@@ -84,19 +85,22 @@ impl Doc<'_> {
     }
 
     /// How many characters the paragraphs of one language hold (all for `None`); `None` when
-    /// they hold no text at all.
+    /// they hold no text at all. Counted once per check, not once per `require` rule.
     fn region_chars(&self, lang: Option<Lang>) -> Option<usize> {
-        let mut chars = 0;
-        let mut any_text = false;
-        for p in self
-            .paragraphs
-            .iter()
-            .filter(|p| lang.is_none_or(|l| p.lang == l))
-        {
-            let t = &self.text()[p.range.clone()];
-            chars += t.chars().count();
-            any_text |= !t.trim().is_empty();
-        }
+        let counts = self.region_chars.get_or_init(|| {
+            let mut counts = [(0usize, false); 2];
+            for p in &self.paragraphs {
+                let t = &self.text()[p.range.clone()];
+                let slot = &mut counts[p.lang as usize];
+                slot.0 += t.chars().count();
+                slot.1 |= !t.trim().is_empty();
+            }
+            counts
+        });
+        let (chars, any_text) = match lang {
+            Some(l) => counts[l as usize],
+            None => (counts[0].0 + counts[1].0, counts[0].1 || counts[1].1),
+        };
         any_text.then_some(chars)
     }
 }
@@ -315,9 +319,9 @@ impl Linter {
         keep: impl Fn(usize) -> bool,
     ) -> Outcome {
         let folded = Folded::new(text);
-        let mut paras = paragraphs(&folded.text);
+        let (mut paras, detected) = paragraphs_and_lang(&folded.text);
         let dominant = match lang {
-            LangChoice::Auto => crate::text::detect_lang(&folded.text),
+            LangChoice::Auto => detected,
             LangChoice::Force(l) => {
                 paras.iter_mut().for_each(|p| p.lang = l);
                 l
@@ -325,6 +329,7 @@ impl Linter {
         };
         let doc = Doc {
             original: text,
+            region_chars: Default::default(),
             sentences: sentences(&folded.text),
             paragraphs: paras,
             folded,

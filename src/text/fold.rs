@@ -47,7 +47,10 @@ pub struct Folded<'t> {
 
 impl<'t> Folded<'t> {
     pub fn new(original: &'t str) -> Self {
-        if !original.chars().any(needs_fold) {
+        // Every foldable character is U+3000 or encoded with a leading 0xEF byte (U+FFxx):
+        // most letters have neither, and a byte scan says so fast.
+        let maybe = original.as_bytes().contains(&0xEF) || original.contains('\u{3000}');
+        if !maybe || !original.chars().any(needs_fold) {
             return Folded {
                 text: Cow::Borrowed(original),
                 map: None,

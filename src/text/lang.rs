@@ -99,40 +99,54 @@ pub struct Paragraph {
 /// no kana or kanji (a `Seller ID: A1B2C3` line, a signature, a date) takes the language of the
 /// whole text: it belongs to the letter around it. The paragraphs cover the text without gaps.
 pub fn paragraphs(text: &str) -> Vec<Paragraph> {
-    let fallback = detect_lang(text);
-    let mut out: Vec<Paragraph> = Vec::new();
+    paragraphs_and_lang(text).0
+}
+
+/// [`paragraphs`] and the text's dominant language ([`detect_lang`]), counting letters once.
+pub fn paragraphs_and_lang(text: &str) -> (Vec<Paragraph>, Lang) {
+    let mut spans: Vec<(Range<usize>, usize, usize)> = Vec::new();
     let mut start = 0;
     let mut pos = 0;
     let mut prev_blank = false;
+    let push = |range: Range<usize>, spans: &mut Vec<_>| {
+        let (ja, latin) = letter_counts(&text[range.clone()]);
+        spans.push((range, ja, latin));
+    };
     for line in text.split_inclusive('\n') {
         let blank = line.trim().is_empty();
         // A paragraph ends at the first non-blank line after a blank one.
         if !blank && prev_blank && pos > start {
-            push_paragraph(text, start..pos, fallback, &mut out);
+            push(start..pos, &mut spans);
             start = pos;
         }
         prev_blank = blank;
         pos += line.len();
     }
-    if pos > start || out.is_empty() {
-        push_paragraph(text, start..pos, fallback, &mut out);
+    if pos > start || spans.is_empty() {
+        push(start..pos, &mut spans);
     }
-    out
+    let (ja, latin) = spans
+        .iter()
+        .fold((0, 0), |(j, l), (_, ja, latin)| (j + ja, l + latin));
+    let fallback = lang_of_counts(ja, latin).unwrap_or(Lang::Ja);
+    let paragraphs = spans
+        .into_iter()
+        .map(|(range, ja, latin)| {
+            // Only short Latin-only paragraphs are ambiguous: kana or kanji is Japanese at any
+            // length.
+            let lang = if ja == 0 && latin < MIN_LETTERS {
+                fallback
+            } else {
+                lang_of_counts(ja, latin).unwrap_or(fallback)
+            };
+            Paragraph { range, lang }
+        })
+        .collect();
+    (paragraphs, fallback)
 }
 
 /// Below this many Latin letters, a paragraph with no kana or kanji is too short to tell.
 const MIN_LETTERS: usize = 30;
-
-fn push_paragraph(text: &str, range: Range<usize>, fallback: Lang, out: &mut Vec<Paragraph>) {
-    let (ja, latin) = letter_counts(&text[range.clone()]);
-    // Only short Latin-only paragraphs are ambiguous: kana or kanji is Japanese at any length.
-    let lang = if ja == 0 && latin < MIN_LETTERS {
-        fallback
-    } else {
-        lang_of_counts(ja, latin).unwrap_or(fallback)
-    };
-    out.push(Paragraph { range, lang });
-}
 
 #[cfg(test)]
 mod tests {

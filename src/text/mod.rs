@@ -7,7 +7,7 @@ mod position;
 mod sentence;
 
 pub use fold::{Folded, fold_char};
-pub use lang::{Lang, Paragraph, detect_lang, is_japanese_char, paragraphs};
+pub use lang::{Lang, Paragraph, detect_lang, is_japanese_char, paragraphs, paragraphs_and_lang};
 pub use position::{LineIndex, Position};
 pub use sentence::sentences;
 
