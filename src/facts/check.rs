@@ -4,7 +4,8 @@
 
 use super::schema::{Field, Kind};
 use super::types::{Date, Facts};
-use super::{FactsError, Pos, Problem, closest};
+use super::{FactsError, Pos, Problem};
+use crate::text::closest;
 use crate::yaml::{Mapping, Value};
 use regex::Regex;
 use std::sync::LazyLock;

@@ -15,7 +15,7 @@ pub use types::{
     Submitted, Suspension, Text,
 };
 
-use crate::text::Lang;
+use crate::text::{Lang, closest};
 use crate::yaml::{self, Value};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -219,35 +219,6 @@ pub(crate) fn did_you_mean<'a>(
         Some(c) => format!(" (did you mean `{c}`?)"),
         None => String::new(),
     }
-}
-
-/// The candidate nearest to `given`, if it is near enough to be a typo.
-pub(crate) fn closest<'a>(
-    given: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let limit = (given.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(given, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

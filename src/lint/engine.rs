@@ -4,7 +4,7 @@
 //! document-level rules, and turns what is left into findings in the original text's offsets.
 
 use super::metric::Measure;
-use super::pack::{LoadError, PackSource, edit_distance, embedded_packs, parse_pack};
+use super::pack::{LoadError, PackSource, embedded_packs, parse_pack};
 use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
@@ -273,13 +273,9 @@ impl Linter {
     }
 
     fn unknown_in(rules: &[Rule], name: &str) -> LoadError {
-        let best = rules
-            .iter()
-            .map(|r| r.id.as_str())
-            .min_by_key(|id| edit_distance(name, id));
-        let hint = match best {
-            Some(b) if edit_distance(name, b) <= 3 => format!(" (did you mean `{b}`?)"),
-            _ => " (see `appeal rules list`)".into(),
+        let hint = match crate::text::closest(name, rules.iter().map(|r| r.id.as_str())) {
+            Some(b) => format!(" (did you mean `{b}`?)"),
+            None => " (see `appeal rules list`)".into(),
         };
         LoadError::Rule {
             path: "options".into(),

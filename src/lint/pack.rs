@@ -251,27 +251,12 @@ fn explain_key_error(message: &str) -> String {
         "metric",
         "max",
     ]);
-    match known.min_by_key(|k| edit_distance(field, k)) {
-        Some(best) if edit_distance(field, best) <= 2 => {
+    match crate::text::closest(field, known.copied()) {
+        Some(best) => {
             format!("unknown key `{field}` (did you mean `{best}`?)")
         }
         _ => format!("unknown key `{field}` for this rule's kind"),
     }
-}
-
-/// Levenshtein distance, for did-you-mean hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn is_kebab(s: &str) -> bool {
@@ -384,11 +369,5 @@ rules:
     #[test]
     fn embedded_packs_are_found() {
         assert!(!embedded_packs().is_empty());
-    }
-
-    #[test]
-    fn did_you_mean_distance() {
-        assert_eq!(edit_distance("mesage", "message"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 }
