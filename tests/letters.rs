@@ -142,13 +142,18 @@ fn safe_fixes_calm_the_punctuation_and_converge() {
 #[test]
 fn the_character_limit_is_reported_on_an_overlong_letter() {
     let linter = linter();
-    let long = letter("ja-good.txt").repeat(3);
-    let findings = linter.check(&long, LangChoice::Auto).findings;
-    assert!(
-        findings
-            .iter()
-            .any(|f| f.rule == "ja-style/letter-too-long"),
-        "{}",
-        describe(&findings)
-    );
+    for (name, rule) in [
+        ("ja-good.txt", "ja-style/letter-too-long"),
+        ("en-good.txt", "en-style/letter-too-long"),
+    ] {
+        let once = linter.check(&letter(name), LangChoice::Auto).findings;
+        assert!(once.iter().all(|f| f.rule != rule), "{name} alone is short");
+        let long = letter(name).repeat(3);
+        let findings = linter.check(&long, LangChoice::Auto).findings;
+        assert!(
+            findings.iter().any(|f| f.rule == rule),
+            "{name} x3:\n{}",
+            describe(&findings)
+        );
+    }
 }
