@@ -30,6 +30,6 @@ echo "2 KB letter, whole process:      ${letter} ms median   (target < 5 ms)"
 echo "10 MB mixed corpus:              ${big} ms = ${mbps} MB/s   (target >= 50 MB/s)"
 echo "1,000 letters of 2 KB (folder):  ${folder} ms median   (target < 100 ms)"
 if command -v hyperfine >/dev/null; then
-  hyperfine -N --warmup 3 "$bin lint --format json $corpus/letter-2kb.txt" \
+  hyperfine -N -i --warmup 3 "$bin lint --format json $corpus/letter-2kb.txt" \
     "$bin lint --format json $corpus/letters" || true
 fi
