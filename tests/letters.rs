@@ -48,17 +48,11 @@ fn good_letters_raise_nothing_at_warning_or_above() {
 
 #[test]
 fn angry_drafts_raise_every_category() {
-    let expected: BTreeSet<Category> = [
-        Category::Blame,
-        Category::UnauthorizedAccess,
-        Category::Demand,
-        Category::Emotional,
-        Category::Sarcasm,
-        Category::Vague,
-        Category::Pii,
-        Category::MissingContent,
-    ]
-    .into();
+    // Every category but `style`, which an angry draft need not break.
+    let expected: BTreeSet<Category> = Category::ALL
+        .into_iter()
+        .filter(|c| *c != Category::Style)
+        .collect();
     for name in ["ja-angry.txt", "en-angry.txt"] {
         let findings = lint(name);
         let got: BTreeSet<Category> = findings.iter().map(|f| f.category).collect();
