@@ -368,3 +368,32 @@ fn a_user_pack_replaces_an_embedded_pack_with_the_same_id() {
     .unwrap_err();
     assert!(err.to_string().contains("defined twice"), "{err}");
 }
+
+/// A user pattern with a Unicode word boundary cannot run in the lazy DFA on Japanese text; the
+/// engine falls back to the pattern's own regex, in every paragraph of the language.
+#[test]
+fn unicode_word_boundaries_fall_back_to_each_regex() {
+    let pack = r#"
+pack: uni
+lang: ja
+rules:
+  - id: hack
+    category: unauthorized-access
+    level: error
+    kind: regex
+    pattern: '(?u:\b)hack(?u:\b)'
+    message: m
+    why: w
+    suggestions: [{text: x, applicability: display-only}]
+    examples: {bad: [昨日 hack されました], good: [昨日hackerに]}
+"#;
+    let l = Linter::new(&[src("uni.yaml", pack, false)], &Options::default()).unwrap();
+    let text = "アカウントが hack されました。\n\nThe English paragraph in between is long enough to count.\n\n二度目の hack です。\n";
+    let lines: Vec<usize> = l
+        .check(text, LangChoice::Auto)
+        .findings
+        .iter()
+        .map(|f| f.line)
+        .collect();
+    assert_eq!(lines, [1, 5]);
+}

@@ -125,6 +125,13 @@ struct Owned {
     when: Range<usize>,
 }
 
+fn lang_bit(lang: Lang) -> u8 {
+    match lang {
+        Lang::Ja => 1,
+        Lang::En => 2,
+    }
+}
+
 /// Where the patterns matched: per pattern, a bit per language of the paragraph a match ended
 /// in, and those paragraphs' indices (in order), so a rule's own regex runs only over them.
 #[derive(Debug, Clone)]
@@ -141,16 +148,7 @@ impl Seen {
             list.push(paragraph as u32);
         }
     }
-}
 
-fn lang_bit(lang: Lang) -> u8 {
-    match lang {
-        Lang::Ja => 1,
-        Lang::En => 2,
-    }
-}
-
-impl Seen {
     fn in_lang(&self, ids: Range<usize>, lang: Option<Lang>) -> bool {
         let mask = lang.map_or(u8::MAX, lang_bit);
         self.bits[ids].iter().any(|b| b & mask != 0)
@@ -207,7 +205,7 @@ impl Scope {
             .ok()
             .and_then(|mut c| c.pop())
             .unwrap_or_else(|| dfa.create_cache());
-        for run in &runs {
+        'runs: for run in &runs {
             // The span keeps the text around it visible, so `\b` and `^` see real neighbours.
             let input = Input::new(text).span(run.clone());
             let mut state = OverlappingState::start();
@@ -226,7 +224,7 @@ impl Scope {
                             seen.bits[id] &= !bit;
                         }
                         self.scan_slowly(sources, text, &runs, paragraph_of, seen);
-                        break;
+                        break 'runs;
                     }
                 }
             }
