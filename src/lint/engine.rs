@@ -184,36 +184,38 @@ impl Linter {
             embedded.extend(std::iter::repeat_n(is_embedded, pack_rules.len()));
             rules.extend(pack_rules);
         }
-        // Embedded packs are validated by `cargo test` (`compile_all`); others now, so a bad
-        // pattern is a load error, not a silent miss.
-        let patterns = PatternIndex::build(&rules);
-        patterns
-            .validate(|i| !embedded[i], false)
-            .map_err(|(i, message)| rule_error(&rules[i], message))?;
-        for (rule, _) in rules.iter().zip(&embedded).filter(|(_, e)| !**e) {
-            rule.unless
-                .iter()
-                .try_for_each(|re| re.validate())
-                .map_err(|message| rule_error(rule, message))?;
-        }
-        let mut linter = Linter {
+        let linter = Linter {
             enabled: vec![true; rules.len()],
-            embedded,
             phrases: PhraseIndex::build(&rules),
-            patterns,
+            patterns: PatternIndex::build(&rules),
+            embedded,
             rules,
         };
+        // Embedded packs are validated by `cargo test` (`compile_all`); others now, so a bad
+        // pattern is a load error, not a silent miss.
+        linter.validate_patterns(|i| !linter.embedded[i], false)?;
+        let mut linter = linter;
         linter.configure(options)?;
         Ok(linter)
     }
 
-    /// Compiles every pattern that is otherwise compiled on first use, so that a broken one
-    /// shows now (the tests run this over the embedded packs).
+    /// Compiles every pattern that is otherwise compiled on first use, and builds the automata,
+    /// so that a broken one shows now (the tests run this over the embedded packs).
     pub fn compile_all(&self) -> Result<(), LoadError> {
+        self.validate_patterns(|_| true, true)
+    }
+
+    /// Compiles the patterns (`regex`, `require`, `when`, `unless`) of the rules `select`
+    /// accepts; with `automata`, builds the per-language automata too.
+    fn validate_patterns(
+        &self,
+        select: impl Fn(usize) -> bool,
+        automata: bool,
+    ) -> Result<(), LoadError> {
         self.patterns
-            .validate(|_| true, true)
+            .validate(&select, automata)
             .map_err(|(i, message)| rule_error(&self.rules[i], message))?;
-        for rule in &self.rules {
+        for (_, rule) in self.rules.iter().enumerate().filter(|(i, _)| select(*i)) {
             rule.unless
                 .iter()
                 .try_for_each(|re| re.validate())
@@ -237,7 +239,7 @@ impl Linter {
                 }
             }
             if !hit {
-                return Err(self.unknown_rule(name));
+                return Err(Self::unknown_in(&self.rules, name));
             }
         }
         for (id, &max) in &options.limits {
@@ -247,12 +249,8 @@ impl Linter {
             match &mut rule.matcher {
                 Matcher::Metric(m) => m.max = max,
                 _ => {
-                    return Err(LoadError::Rule {
-                        path: rule.path.clone(),
-                        line: rule.line,
-                        rule: id.clone(),
-                        message: "a limit was set for it, but it is not a metric rule".into(),
-                    });
+                    let message = "a limit was set for it, but it is not a metric rule".into();
+                    return Err(rule_error(rule, message));
                 }
             }
         }
@@ -266,10 +264,6 @@ impl Linter {
             }
         }
         Ok(())
-    }
-
-    fn unknown_rule(&self, name: &str) -> LoadError {
-        Self::unknown_in(&self.rules, name)
     }
 
     fn unknown_in(rules: &[Rule], name: &str) -> LoadError {
