@@ -344,18 +344,23 @@ fn composing_twice_gives_the_same_bytes() {
     }
 }
 
+/// A temporary directory holding `tpl/PATH` with `body`, for `--templates tpl`.
+fn user_template(path: &str, body: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("tpl").join(path);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, body).unwrap();
+    tmp
+}
+
 /// A user template that writes what the packs flag: compose reports it and exits 1 (the letter
 /// is still printed); `--no-lint` skips the check.
 #[test]
 fn compose_lints_its_own_draft() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("tpl/ja");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("security-lock.txt"),
+    let tmp = user_template(
+        "ja/security-lock.txt",
         "{% extends \"ja/base.txt\" %}{% block purpose %}\nこれはAmazonのミスです。ご迷惑をおかけし、申し訳ございません。\n{%- endblock purpose %}\n",
-    )
-    .unwrap();
+    );
     let facts = root().join("examples/facts/security-lock-ja.yaml");
     appeal(tmp.path())
         .arg("compose")
@@ -437,14 +442,10 @@ fn max_chars_from_the_flag_or_the_config_reaches_the_linter() {
 
 #[test]
 fn a_broken_user_template_is_named_with_its_path_and_line() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("tpl/en");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("follow-up.txt"),
+    let tmp = user_template(
+        "en/follow-up.txt",
         "{% extends \"en/base.txt\" %}\n{% block purpose %}\nAbout {{ original.topic }}.\n{%- endblock purpose %}\n",
-    )
-    .unwrap();
+    );
     appeal(tmp.path())
         .arg("compose")
         .arg(root().join("examples/facts/follow-up-en.yaml"))
