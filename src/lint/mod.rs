@@ -3,6 +3,7 @@
 
 mod engine;
 mod fix;
+mod hircode;
 mod metric;
 mod pack;
 mod patterns;

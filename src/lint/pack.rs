@@ -11,7 +11,7 @@ use super::{Category, Severity};
 use crate::yaml;
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/lints");
 
@@ -150,13 +150,14 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
     }
     let mut rules = Vec::with_capacity(def.rules.len());
     let mut ids = HashSet::new();
+    let id_lines = key_lines(&src.text, "id");
     for (n, value) in def.rules.into_iter().enumerate() {
         let raw_id = value
             .get("id")
             .and_then(|v| v.as_str())
             .map(str::to_owned)
             .unwrap_or_else(|| format!("#{}", n + 1));
-        let line = find_line(&src.text, "id", &raw_id);
+        let line = id_lines.get(raw_id.as_str()).copied().unwrap_or(1);
         let err = |message: String| LoadError::Rule {
             path: src.path.clone(),
             line,
@@ -269,14 +270,22 @@ fn is_kebab(s: &str) -> bool {
 
 /// The 1-based line where `key: value` is written (YAML values carry no positions in serde).
 fn find_line(text: &str, key: &str, value: &str) -> usize {
-    text.lines()
-        .position(|l| {
-            let l = l.trim_start().trim_start_matches("- ").trim_start();
-            l.strip_prefix(key)
-                .and_then(|r| r.strip_prefix(':'))
-                .is_some_and(|v| v.trim().trim_matches(['"', '\'']) == value)
-        })
-        .map_or(1, |i| i + 1)
+    key_lines(text, key).get(value).copied().unwrap_or(1)
+}
+
+/// The 1-based line of the first `key: value` (or `- key: value`) line for every value, in one
+/// pass: looking each rule's id up separately made loading the packs quadratic.
+fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, usize> {
+    let mut lines = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(v) = l.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            lines
+                .entry(v.trim().trim_matches(['"', '\'']))
+                .or_insert(i + 1);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

@@ -8,12 +8,15 @@
 //! A forward NFA per language is a fraction of that, a Japanese letter never builds the English
 //! one, and a regex that never fires is never compiled.
 
+use super::hircode::{self, ascii_classes};
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use regex::Regex;
 use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind};
+use regex_syntax::hir::Hir;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock};
 
@@ -60,61 +63,6 @@ impl LazyRegex {
             })
         })
     }
-}
-
-/// Makes `\b`, `\w` and `\d` ASCII in a pack's pattern. Their Unicode forms are what English
-/// rules never need (Japanese has no word boundaries, and digits are width-folded to ASCII before
-/// matching) and cost dearly: a Unicode `\b` cannot run in a lazy DFA on non-ASCII text, so one
-/// such rule made every Japanese letter fall back to the slow engine. `\B`, `\W` and `\D` stay as
-/// written (their ASCII forms could match inside a multi-byte character).
-pub(crate) fn ascii_classes(pattern: &str) -> String {
-    let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
-    // Depth of `[...]` bracket classes; inside one, `\w` and `\d` become ranges.
-    let mut class_depth = 0usize;
-    let mut class_start = false;
-    while let Some(c) = chars.next() {
-        let at_class_start = std::mem::take(&mut class_start);
-        match c {
-            '\\' => match chars.next() {
-                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
-                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
-                Some('w') => out.push_str("0-9A-Za-z_"),
-                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
-                Some('d') => out.push_str("0-9"),
-                Some(n) => {
-                    out.push('\\');
-                    out.push(n);
-                }
-                None => out.push('\\'),
-            },
-            '[' => {
-                out.push('[');
-                // `[:alpha:]` inside a class is a named class, not a nested one.
-                if class_depth > 0 && chars.as_str().starts_with(':') {
-                    let rest = chars.as_str();
-                    if let Some(end) = rest.find(":]") {
-                        out.push_str(&rest[..end + 2]);
-                        chars = rest[end + 2..].chars();
-                        continue;
-                    }
-                }
-                class_depth += 1;
-                class_start = true;
-                if chars.as_str().starts_with('^') {
-                    out.push('^');
-                    chars.next();
-                }
-            }
-            // A `]` first in a class is a literal.
-            ']' if class_depth > 0 && !at_class_start => {
-                class_depth -= 1;
-                out.push(']');
-            }
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The pattern ids one rule owns in the index.
@@ -172,12 +120,12 @@ impl Scope {
     fn dfa(&self, sources: &[LazyRegex]) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                let patterns: Vec<String> = self
+                let hirs: Result<Vec<Hir>, String> = self
                     .ids
                     .iter()
-                    .map(|&id| ascii_classes(sources[id].as_str()))
+                    .map(|&id| hir_of(sources[id].as_str()))
                     .collect();
-                build_dfa(&patterns).ok()
+                build_dfa(&hirs.ok()?).ok()
             })
             .as_ref()
     }
@@ -294,7 +242,45 @@ pub(crate) fn matches_in<'t>(
     })
 }
 
-fn build_dfa(patterns: &[String]) -> Result<DFA, String> {
+/// The embedded packs' patterns, parsed by `build.rs`: entries of (varint length, pattern as
+/// written, varint length, [`hircode::encode`]d tree).
+static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/patterns.bin"));
+
+fn prebuilt() -> &'static HashMap<&'static str, &'static [u8]> {
+    static TABLE: OnceLock<HashMap<&'static str, &'static [u8]>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = HashMap::new();
+        let mut bytes = PREBUILT;
+        let take = |bytes: &mut &'static [u8]| {
+            let n = hircode::get(bytes)? as usize;
+            let (head, rest) = (bytes.get(..n)?, bytes.get(n..)?);
+            *bytes = rest;
+            Some(head)
+        };
+        while !bytes.is_empty() {
+            let (Some(source), Some(code)) = (take(&mut bytes), take(&mut bytes)) else {
+                break;
+            };
+            if let Ok(source) = std::str::from_utf8(source) {
+                table.insert(source, code);
+            }
+        }
+        table
+    })
+}
+
+/// A pattern's tree for the scanning automaton: decoded from the build-time table when it holds
+/// the pattern, else parsed now (user packs).
+fn hir_of(source: &str) -> Result<Hir, String> {
+    if let Some(mut code) = prebuilt().get(source).copied()
+        && let Some(hir) = hircode::decode(&mut code)
+    {
+        return Ok(hir);
+    }
+    hircode::parse(source)
+}
+
+fn build_dfa(patterns: &[Hir]) -> Result<DFA, String> {
     let nfa = thompson::NFA::compiler()
         .configure(
             thompson::Config::new()
@@ -302,7 +288,7 @@ fn build_dfa(patterns: &[String]) -> Result<DFA, String> {
                 .which_captures(WhichCaptures::None)
                 .nfa_size_limit(Some(256 << 20)),
         )
-        .build_many(patterns)
+        .build_many_from_hir(patterns)
         .map_err(|e| e.to_string())?;
     DFA::builder()
         .configure(
@@ -461,6 +447,50 @@ mod tests {
         assert!(
             !digits.is_match("１２３４"),
             "full-width digits are folded before matching"
+        );
+    }
+
+    #[test]
+    fn every_embedded_scanning_pattern_is_prebuilt_and_decodes_to_its_parse() {
+        let mut rules = Vec::new();
+        for src in crate::lint::pack::embedded_packs() {
+            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
+        }
+        let index = PatternIndex::build(&rules);
+        assert!(index.sources.len() > 100);
+        for source in &index.sources {
+            let code = prebuilt()
+                .get(source.as_str())
+                .unwrap_or_else(|| panic!("build.rs did not prebuild `{}`", source.as_str()));
+            let decoded = hircode::decode(&mut &code[..]).expect("decodes");
+            assert_eq!(decoded, hircode::parse(source.as_str()).unwrap());
+        }
+    }
+
+    #[test]
+    fn decoding_bad_bytes_fails_without_panicking() {
+        let mut code = Vec::new();
+        hircode::encode(
+            &hircode::parse(r"(?i)\bhack(?:ed|ing){1,2}[^.\n]{0,9}x").unwrap(),
+            &mut code,
+        );
+        for cut in 0..code.len() {
+            assert_eq!(hircode::decode(&mut &code[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(hircode::decode(&mut &[0xFF, 1, 2][..]), None);
+        // A surrogate (U+D800) is not a char.
+        assert_eq!(hircode::decode(&mut &[2, 1, 0, 0x80, 0xB0, 0x03][..]), None);
+    }
+
+    #[test]
+    fn parsed_patterns_drop_captures_and_the_case_fold_extras() {
+        let hir = hircode::parse("(?i)(sk)").unwrap();
+        assert_eq!(hir.properties().explicit_captures_len(), 0);
+        let re = regex::Regex::new(&hir.to_string()).unwrap();
+        assert!(re.is_match("SK") && re.is_match("sk"));
+        assert!(
+            !re.is_match("\u{17F}\u{212A}"),
+            "long s and Kelvin sign are not ASCII letters"
         );
     }
 

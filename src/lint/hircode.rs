@@ -1,0 +1,259 @@
+//! Pack patterns as parsed regex syntax trees (`Hir`), and a compact byte encoding of them.
+//!
+//! Parsing the shipped packs' patterns took about half of a cold `appeal lint` (the English
+//! `(?i)` patterns most: every letter becomes a case-folded class). `build.rs` parses every
+//! embedded pattern once at build time and embeds the encoded trees; at run time a tree is
+//! decoded in a few microseconds and goes straight to the automaton compiler. Patterns the table
+//! does not hold (user packs) are parsed as before, through the same [`parse`].
+//!
+//! This file is also compiled into `build.rs` (`#[path]`), so it uses only `std` and
+//! `regex_syntax`.
+
+use regex_syntax::hir::{
+    Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,
+    Repetition,
+};
+
+/// Makes `\b`, `\w` and `\d` ASCII in a pack's pattern. Their Unicode forms are what English
+/// rules never need (Japanese has no word boundaries, and digits are width-folded to ASCII before
+/// matching) and cost dearly: a Unicode `\b` cannot run in a lazy DFA on non-ASCII text, so one
+/// such rule made every Japanese letter fall back to the slow engine. `\B`, `\W` and `\D` stay as
+/// written (their ASCII forms could match inside a multi-byte character).
+pub(crate) fn ascii_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    // Depth of `[...]` bracket classes; inside one, `\w` and `\d` become ranges.
+    let mut class_depth = 0usize;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => match chars.next() {
+                Some('b') if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                Some('w') if class_depth == 0 => out.push_str("[0-9A-Za-z_]"),
+                Some('w') => out.push_str("0-9A-Za-z_"),
+                Some('d') if class_depth == 0 => out.push_str("[0-9]"),
+                Some('d') => out.push_str("0-9"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                out.push('[');
+                // `[:alpha:]` inside a class is a named class, not a nested one.
+                if class_depth > 0 && chars.as_str().starts_with(':') {
+                    let rest = chars.as_str();
+                    if let Some(end) = rest.find(":]") {
+                        out.push_str(&rest[..end + 2]);
+                        chars = rest[end + 2..].chars();
+                        continue;
+                    }
+                }
+                class_depth += 1;
+                class_start = true;
+                if chars.as_str().starts_with('^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            // A `]` first in a class is a literal.
+            ']' if class_depth > 0 && !at_class_start => {
+                class_depth -= 1;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A pack pattern as the scanning automaton sees it: [`ascii_classes`], parsed with the `regex`
+/// crate's default syntax, capture groups dropped (the scan needs none), and the two non-ASCII
+/// letters that Unicode case folding adds to ASCII ones (U+017F for `s`, U+212A for `k`) left
+/// out: `(?i)` English patterns otherwise carry a multi-byte branch at every `s` and `k`.
+pub(crate) fn parse(pattern: &str) -> Result<Hir, String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(&ascii_classes(pattern))
+        .map_err(|e| e.to_string())?;
+    Ok(simplify(hir))
+}
+
+fn simplify(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(mut class)) => {
+            let ascii_letter = class
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= 'z' && r.end() >= 'A');
+            if ascii_letter && class.ranges().len() <= 8 {
+                let mut keep = ClassUnicode::new([
+                    ClassUnicodeRange::new('\u{17F}', '\u{17F}'),
+                    ClassUnicodeRange::new('\u{212A}', '\u{212A}'),
+                ]);
+                keep.negate();
+                class.intersect(&keep);
+            }
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Capture(c) => simplify(*c.sub),
+        HirKind::Repetition(mut r) => {
+            r.sub = Box::new(simplify(*r.sub));
+            Hir::repetition(r)
+        }
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(simplify).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(simplify).collect()),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Class(c) => Hir::class(c),
+    }
+}
+
+const EMPTY: u8 = 0;
+const LITERAL: u8 = 1;
+const UNICODE: u8 = 2;
+const BYTES: u8 = 3;
+const LOOK: u8 = 4;
+const REPEAT: u8 = 5;
+const CONCAT: u8 = 6;
+const ALTERNATE: u8 = 7;
+
+/// Appends the encoding of `hir` (captures are written as their contents).
+#[allow(dead_code)] // used by build.rs
+pub(crate) fn encode(hir: &Hir, out: &mut Vec<u8>) {
+    match hir.kind() {
+        HirKind::Empty => out.push(EMPTY),
+        HirKind::Literal(l) => {
+            out.push(LITERAL);
+            put(out, l.0.len() as u32);
+            out.extend_from_slice(&l.0);
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            out.push(UNICODE);
+            put(out, c.ranges().len() as u32);
+            for r in c.ranges() {
+                put(out, r.start() as u32);
+                put(out, r.end() as u32);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            out.push(BYTES);
+            put(out, c.ranges().len() as u32);
+            for r in c.ranges() {
+                out.extend_from_slice(&[r.start(), r.end()]);
+            }
+        }
+        HirKind::Look(l) => {
+            out.push(LOOK);
+            put(out, l.as_repr());
+        }
+        HirKind::Repetition(r) => {
+            out.push(REPEAT);
+            put(out, r.min);
+            // max + 1, so 0 can mean "unbounded".
+            put(out, r.max.map_or(0, |m| m + 1));
+            out.push(u8::from(r.greedy));
+            encode(&r.sub, out);
+        }
+        HirKind::Capture(c) => encode(&c.sub, out),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            let tag = if matches!(hir.kind(), HirKind::Concat(_)) {
+                CONCAT
+            } else {
+                ALTERNATE
+            };
+            out.push(tag);
+            put(out, v.len() as u32);
+            for h in v {
+                encode(h, out);
+            }
+        }
+    }
+}
+
+/// Reads one tree written by [`encode`]; `None` on bytes it did not write.
+pub(crate) fn decode(bytes: &mut &[u8]) -> Option<Hir> {
+    let (&tag, rest) = bytes.split_first()?;
+    *bytes = rest;
+    Some(match tag {
+        EMPTY => Hir::empty(),
+        LITERAL => {
+            let n = get(bytes)? as usize;
+            let lit = bytes.get(..n)?;
+            *bytes = &bytes[n..];
+            Hir::literal(lit)
+        }
+        UNICODE => {
+            let n = get(bytes)?;
+            let mut ranges = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                let start = char::from_u32(get(bytes)?)?;
+                let end = char::from_u32(get(bytes)?)?;
+                ranges.push(ClassUnicodeRange::new(start, end));
+            }
+            Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
+        }
+        BYTES => {
+            let n = get(bytes)? as usize;
+            let pairs = bytes.get(..2 * n)?;
+            *bytes = &bytes[2 * n..];
+            let ranges = pairs
+                .chunks_exact(2)
+                .map(|p| ClassBytesRange::new(p[0], p[1]));
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+        }
+        LOOK => Hir::look(Look::from_repr(get(bytes)?)?),
+        REPEAT => {
+            let min = get(bytes)?;
+            let max = get(bytes)?.checked_sub(1);
+            let (&greedy, rest) = bytes.split_first()?;
+            *bytes = rest;
+            let sub = Box::new(decode(bytes)?);
+            Hir::repetition(Repetition {
+                min,
+                max,
+                greedy: greedy == 1,
+                sub,
+            })
+        }
+        CONCAT | ALTERNATE => {
+            let n = get(bytes)?;
+            let mut subs = Vec::with_capacity(n as usize);
+            for _ in 0..n {
+                subs.push(decode(bytes)?);
+            }
+            if tag == CONCAT {
+                Hir::concat(subs)
+            } else {
+                Hir::alternation(subs)
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// LEB128 unsigned varint.
+#[allow(dead_code)] // used by build.rs
+pub(crate) fn put(out: &mut Vec<u8>, mut n: u32) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+pub(crate) fn get(bytes: &mut &[u8]) -> Option<u32> {
+    let mut n = 0u32;
+    for shift in (0..35).step_by(7) {
+        let (&b, rest) = bytes.split_first()?;
+        *bytes = rest;
+        n |= u32::from(b & 0x7F).checked_shl(shift)?;
+        if b < 0x80 {
+            return Some(n);
+        }
+    }
+    None
+}
