@@ -51,8 +51,8 @@ fn main() {
     std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
-/// The patterns the scanning automaton compiles: a `regex` rule's `pattern`, `require`'s `any`
-/// and `when`.
+/// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and
+/// `unless`.
 fn collect(pack: &yaml::Value, out: &mut BTreeSet<String>) {
     let Some(rules) = pack.get("rules").and_then(|r| r.as_sequence()) else {
         return;
@@ -61,7 +61,7 @@ fn collect(pack: &yaml::Value, out: &mut BTreeSet<String>) {
         if let Some(p) = rule.get("pattern").and_then(|p| p.as_str()) {
             out.insert(p.to_owned());
         }
-        for key in ["any", "when"] {
+        for key in ["any", "when", "unless"] {
             let list = rule.get(key).and_then(|l| l.as_sequence());
             out.extend(
                 list.into_iter()

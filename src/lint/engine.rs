@@ -371,7 +371,7 @@ impl Linter {
         let sentence = doc.sentence_around(range.start);
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let text = &doc.text()[s];
-        rule.unless.iter().any(|u| u.get().is_match(text))
+        rule.unless.iter().any(|u| u.is_match(text))
     }
 
     /// `require` and `metric` rules, which look at the document rather than at phrases.

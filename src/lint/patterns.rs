@@ -12,13 +12,16 @@ use super::hircode::{self, ascii_classes};
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use regex::Regex;
-use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::hybrid::{
+    self,
+    dfa::{Cache, DFA, OverlappingState},
+};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Compiles a pack's pattern with a readable error, after [`ascii_classes`].
 pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
@@ -26,10 +29,115 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
 }
 
 /// A pack's pattern, compiled on first use.
+///
+/// Spans and `is_match` go through lazy DFAs built from the pattern's tree (prebuilt for the
+/// embedded packs, see `hircode.rs`), which skips the parser and the `regex` crate's heavier
+/// set-up (literal prefilters, one-pass and backtracking engines): about half of a cold lint of a
+/// letter that breaks many rules went there. The `regex` crate's `Regex` remains for capture
+/// groups, validation, and the rare DFA give-up (a Unicode word boundary in a user pattern).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     source: String,
     compiled: OnceLock<Regex>,
+    finder: Arc<OnceLock<Option<Finder>>>,
+}
+
+/// Forward and reverse lazy DFAs of one pattern, with a pool of caches for the threads.
+#[derive(Debug)]
+struct Finder {
+    forward: DFA,
+    regex: OnceLock<Option<hybrid::regex::Regex>>,
+    hir: Hir,
+    caches: Mutex<Vec<hybrid::regex::Cache>>,
+    forward_caches: Mutex<Vec<Cache>>,
+}
+
+impl Finder {
+    fn build(source: &str) -> Option<Finder> {
+        let hir = hir_of(source).ok()?;
+        let nfa = nfa_compiler(false).build_from_hir(&hir).ok()?;
+        let forward = DFA::builder()
+            .configure(DFA::config().unicode_word_boundary(true))
+            .build_from_nfa(nfa)
+            .ok()?;
+        Some(Finder {
+            forward,
+            regex: OnceLock::new(),
+            hir,
+            caches: Mutex::new(Vec::new()),
+            forward_caches: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Whether the pattern matches somewhere in `text`; `None` when the DFA gives up.
+    fn is_match(&self, text: &str) -> Option<bool> {
+        let mut cache = pop(&self.forward_caches).unwrap_or_else(|| self.forward.create_cache());
+        let found = self
+            .forward
+            .try_search_fwd(&mut cache, &Input::new(text).earliest(true));
+        push(&self.forward_caches, cache);
+        found.ok().map(|m| m.is_some())
+    }
+
+    /// Leftmost-first, non-overlapping matches starting in `range`, as [`matches_in`] gives
+    /// them; `None` when a DFA gives up.
+    fn find_all(&self, text: &str, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+        let regex = self
+            .regex
+            .get_or_init(|| {
+                let forward = DFA::builder()
+                    .configure(DFA::config().unicode_word_boundary(true))
+                    .build_from_nfa(nfa_compiler(false).build_from_hir(&self.hir).ok()?)
+                    .ok()?;
+                let reverse = DFA::builder()
+                    .configure(
+                        DFA::config()
+                            .prefilter(None)
+                            .specialize_start_states(false)
+                            .match_kind(MatchKind::All)
+                            .unicode_word_boundary(true),
+                    )
+                    .build_from_nfa(nfa_compiler(true).build_from_hir(&self.hir).ok()?)
+                    .ok()?;
+                Some(hybrid::regex::Regex::builder().build_from_dfas(forward, reverse))
+            })
+            .as_ref()?;
+        let haystack = &text[..range.end];
+        let mut cache = pop(&self.caches).unwrap_or_else(|| regex.create_cache());
+        let mut input = Input::new(haystack).range(range);
+        let mut out = Vec::new();
+        let complete = loop {
+            match regex.try_search(&mut cache, &input) {
+                Ok(Some(m)) => {
+                    out.push(m.range());
+                    // Patterns never match the empty string (checked at load); step anyway.
+                    let next = if m.is_empty() {
+                        m.end() + haystack[m.end()..].chars().next().map_or(1, char::len_utf8)
+                    } else {
+                        m.end()
+                    };
+                    if next > haystack.len() {
+                        break true;
+                    }
+                    input.set_start(next);
+                }
+                Ok(None) => break true,
+                Err(_) => break false,
+            }
+        };
+        push(&self.caches, cache);
+        complete.then_some(out)
+    }
+}
+
+fn pop<T>(pool: &Mutex<Vec<T>>) -> Option<T> {
+    pool.lock().ok().and_then(|mut p| p.pop())
+}
+
+fn push<T>(pool: &Mutex<Vec<T>>, item: T) {
+    if let Ok(mut p) = pool.lock() {
+        p.push(item);
+    }
 }
 
 impl LazyRegex {
@@ -37,7 +145,32 @@ impl LazyRegex {
         LazyRegex {
             source: source.into(),
             compiled: OnceLock::new(),
+            finder: Arc::new(OnceLock::new()),
         }
+    }
+
+    fn finder(&self) -> Option<&Finder> {
+        self.finder
+            .get_or_init(|| Finder::build(&self.source))
+            .as_ref()
+    }
+
+    /// Whether the pattern matches somewhere in `text`.
+    pub(crate) fn is_match(&self, text: &str) -> bool {
+        self.finder()
+            .and_then(|f| f.is_match(text))
+            .unwrap_or_else(|| self.get().is_match(text))
+    }
+
+    /// The matches (byte ranges) that start inside `range`, as [`matches_in`] gives them.
+    pub(crate) fn find_in(&self, text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+        self.finder()
+            .and_then(|f| f.find_all(text, range.clone()))
+            .unwrap_or_else(|| {
+                matches_in(self.get(), text, range)
+                    .map(|m| m.range())
+                    .collect()
+            })
     }
 
     /// The pattern as the pack wrote it.
@@ -280,14 +413,21 @@ fn hir_of(source: &str) -> Result<Hir, String> {
     hircode::parse(source)
 }
 
+/// The NFA compiler for pack patterns: no capture groups (nothing reads them), forward or reverse.
+fn nfa_compiler(reverse: bool) -> thompson::Compiler {
+    let mut compiler = thompson::Compiler::new();
+    compiler.configure(
+        thompson::Config::new()
+            .shrink(false)
+            .reverse(reverse)
+            .which_captures(WhichCaptures::None)
+            .nfa_size_limit(Some(256 << 20)),
+    );
+    compiler
+}
+
 fn build_dfa(patterns: &[Hir]) -> Result<DFA, String> {
-    let nfa = thompson::NFA::compiler()
-        .configure(
-            thompson::Config::new()
-                .shrink(false)
-                .which_captures(WhichCaptures::None)
-                .nfa_size_limit(Some(256 << 20)),
-        )
+    let nfa = nfa_compiler(false)
         .build_many_from_hir(patterns)
         .map_err(|e| e.to_string())?;
     DFA::builder()
@@ -458,13 +598,51 @@ mod tests {
         }
         let index = PatternIndex::build(&rules);
         assert!(index.sources.len() > 100);
-        for source in &index.sources {
+        let unless = rules.iter().flat_map(|r| &r.unless);
+        for source in index.sources.iter().chain(unless) {
             let code = prebuilt()
                 .get(source.as_str())
                 .unwrap_or_else(|| panic!("build.rs did not prebuild `{}`", source.as_str()));
             let decoded = hircode::decode(&mut &code[..]).expect("decodes");
             assert_eq!(decoded, hircode::parse(source.as_str()).unwrap());
         }
+    }
+
+    #[test]
+    fn dfa_spans_and_is_match_agree_with_the_regex_crate_on_every_pack_pattern() {
+        let mut rules = Vec::new();
+        for src in crate::lint::pack::embedded_packs() {
+            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
+        }
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+        // Bad examples hold a match for nearly every rule; good ones exercise `unless`.
+        for rule in &rules {
+            texts.extend(rule.examples.bad.iter().map(|b| b.text.clone()));
+            texts.extend(rule.examples.good.iter().cloned());
+        }
+        let mut checked = 0;
+        for rule in &rules {
+            let patterns = match &rule.matcher {
+                Matcher::Regex(p) => vec![&p.regex],
+                _ => Vec::new(),
+            };
+            for re in patterns.into_iter().chain(&rule.unless) {
+                let fresh = LazyRegex::new(re.as_str());
+                for text in &texts {
+                    let expected: Vec<_> = matches_in(fresh.get(), text, 0..text.len())
+                        .map(|m| m.range())
+                        .collect();
+                    assert_eq!(re.find_in(text, 0..text.len()), expected, "{}", re.as_str());
+                    assert_eq!(re.is_match(text), !expected.is_empty(), "{}", re.as_str());
+                    checked += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(checked > 500, "only {checked} matches compared");
     }
 
     #[test]

@@ -59,13 +59,18 @@ impl Pattern {
         range: Range<usize>,
         out: &mut Vec<Hit>,
     ) {
+        if !self.expands {
+            for m in self.regex.find_in(text, range) {
+                if self.accepts(&text[m.clone()]) {
+                    out.push(Hit::new(idx, m));
+                }
+            }
+            return;
+        }
+        // Suggestions that name capture groups need the `regex` crate's captures.
         let regex = self.regex.get();
         for m in matches_in(regex, text, range) {
             if !self.accepts(m.as_str()) {
-                continue;
-            }
-            if !self.expands {
-                out.push(Hit::new(idx, m.range()));
                 continue;
             }
             let Some(caps) = regex.captures_at(&text[..m.end()], m.start()) else {
