@@ -40,7 +40,7 @@ fn main() {
             continue;
         };
         let mut code = Vec::new();
-        hircode::encode(&hir, &mut code);
+        hircode::encode_branches(&hircode::branches(&hir), &mut code);
         hircode::put(&mut out, pattern.len() as u32);
         out.extend_from_slice(pattern.as_bytes());
         hircode::put(&mut out, code.len() as u32);

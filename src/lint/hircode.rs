@@ -112,6 +112,131 @@ fn simplify(hir: Hir) -> Hir {
     }
 }
 
+/// One top-level alternative of a pattern, with the literals every match of it starts with
+/// (ASCII-lowercased, deduplicated), or `None` when no finite, non-empty set is known (it starts
+/// with a wide repetition, or can start with nothing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Branch {
+    pub(crate) hir: Hir,
+    pub(crate) prefixes: Option<Vec<Vec<u8>>>,
+}
+
+/// Splits a parsed pattern into its top-level alternatives and finds their prefixes.
+#[allow(dead_code)] // the library reads prebuilt branches; it splits only user patterns
+pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
+    let alternatives = match hir.kind() {
+        HirKind::Alternation(v) => v.clone(),
+        _ => vec![hir.clone()],
+    };
+    alternatives
+        .into_iter()
+        .map(|hir| Branch {
+            prefixes: prefixes(&hir),
+            hir,
+        })
+        .collect()
+}
+
+/// At most this many distinct prefixes per branch; a longer list gates too little to pay.
+const MAX_PREFIXES: usize = 400;
+
+/// Prefixes are cut to this many bytes (two Japanese characters, six ASCII letters): the
+/// extractor's full cross products ran to 9,000 literals for the Japanese packs, and building
+/// the automaton for them cost more than the searches it saves.
+const PREFIX_BYTES: usize = 6;
+
+fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    // The prefixes are matched ASCII-case-insensitively, so `[Aa][Mm]…` of a `(?i)` pattern can
+    // be one literal instead of 2^n: without this the extractor gave up on most English rules.
+    let seq = regex_syntax::hir::literal::Extractor::new()
+        .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
+        .extract(&lowercase_letters(hir.clone()));
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for lit in seq.literals()? {
+        let bytes = lit.as_bytes();
+        let bytes = bytes[..bytes.len().min(PREFIX_BYTES)].to_ascii_lowercase();
+        if bytes.is_empty() {
+            return None;
+        }
+        if !out.contains(&bytes) {
+            out.push(bytes);
+        }
+    }
+    (!out.is_empty() && out.len() <= MAX_PREFIXES).then_some(out)
+}
+
+/// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
+/// letter.
+fn lowercase_letters(hir: Hir) -> Hir {
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => {
+            let r = class.ranges();
+            let pair = r.len() == 2
+                && r.iter()
+                    .all(|r| r.start() == r.end() && r.start().is_ascii_alphabetic())
+                && r[0].start().to_ascii_lowercase() == r[1].start();
+            if pair {
+                Hir::literal(r[1].start().to_string().into_bytes())
+            } else {
+                Hir::class(Class::Unicode(class))
+            }
+        }
+        HirKind::Capture(c) => lowercase_letters(*c.sub),
+        HirKind::Repetition(mut r) => {
+            r.sub = Box::new(lowercase_letters(*r.sub));
+            Hir::repetition(r)
+        }
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(lowercase_letters).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(lowercase_letters).collect()),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Class(c) => Hir::class(c),
+    }
+}
+
+/// Appends the encoding of a pattern's branches.
+#[allow(dead_code)] // used by build.rs
+pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
+    put(out, branches.len() as u32);
+    for b in branches {
+        encode(&b.hir, out);
+        match &b.prefixes {
+            None => put(out, 0),
+            Some(list) => {
+                put(out, list.len() as u32 + 1);
+                for lit in list {
+                    put(out, lit.len() as u32);
+                    out.extend_from_slice(lit);
+                }
+            }
+        }
+    }
+}
+
+/// Reads what [`encode_branches`] wrote; `None` on bytes it did not write.
+pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
+    let n = get(bytes)?;
+    let mut branches = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let hir = decode(bytes)?;
+        let prefixes = match get(bytes)?.checked_sub(1) {
+            None => None,
+            Some(count) => {
+                let mut list = Vec::with_capacity(count as usize);
+                for _ in 0..count {
+                    let len = get(bytes)? as usize;
+                    list.push(bytes.get(..len)?.to_vec());
+                    *bytes = &bytes[len..];
+                }
+                Some(list)
+            }
+        };
+        branches.push(Branch { hir, prefixes });
+    }
+    Some(branches)
+}
+
 const EMPTY: u8 = 0;
 const LITERAL: u8 = 1;
 const UNICODE: u8 = 2;

@@ -1,23 +1,23 @@
 //! Every pattern of every rule that decides *whether* something appears in a letter (the `regex`
-//! rules' patterns, `require`'s `any`, `when`) compiled into one forward lazy DFA per language,
-//! run once over that language's paragraphs. Full regexes, for match positions and `unless`, are
-//! compiled only when first needed.
+//! rules' patterns, `require`'s `any`, `when`), found in one pass per language over that
+//! language's paragraphs (see [`Plan`]); full regexes, for match positions and `unless`, are
+//! built only when first needed, as lazy DFAs from the trees `build.rs` parsed (`hircode.rs`).
 //!
-//! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`, which
-//! also builds reverse automata and prefilters) took about 170 ms, far more than linting a letter.
-//! A forward NFA per language is a fraction of that, a Japanese letter never builds the English
-//! one, and a regex that never fires is never compiled.
+//! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`) took
+//! about 170 ms, far more than linting a letter; one unanchored lazy DFA over all of them (the
+//! previous design) still spent most of a cold run building DFA states.
 
-use super::hircode::{self, ascii_classes};
+use super::hircode::{self, Branch, ascii_classes};
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
 use regex_automata::hybrid::{
     self,
     dfa::{Cache, DFA, OverlappingState},
 };
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -237,34 +237,172 @@ impl Seen {
 }
 
 /// The patterns that can apply to one language's paragraphs (its own rules' and `lang: any`
-/// rules'), as one lazy DFA. Built the first time a letter has such paragraphs, so a Japanese
-/// letter never pays for the English rules.
+/// rules'). Built the first time a letter has such paragraphs, so a Japanese letter never pays
+/// for the English rules.
 #[derive(Debug)]
 struct Scope {
     lang: Lang,
-    /// Global pattern id of each pattern in the DFA.
+    /// Global ids of the patterns.
     ids: Vec<usize>,
-    dfa: OnceLock<Option<DFA>>,
+    plan: OnceLock<Option<Plan>>,
     /// Lazy-DFA caches, one per thread that is checking a letter.
-    caches: Mutex<Vec<Cache>>,
+    caches: Mutex<Vec<(Cache, Option<Cache>)>>,
+}
+
+/// How a scope finds its patterns. Every top-level alternative (branch) of every pattern whose
+/// matches start with one of a known set of literals is found by one Aho-Corasick pass over
+/// those literals, each hit confirmed by an anchored search of that branch alone; the few
+/// branches without such literals share one unanchored DFA.
+///
+/// Why not one unanchored DFA over everything (as before): with ~500 branches alive at every
+/// position, each new DFA state walked thousands of NFA states and almost every byte of a letter
+/// made a new state, so a 2 KB letter spent more time building the automaton than a 10 MB
+/// corpus spends searching. Anchored searches reuse a handful of states per branch.
+#[derive(Debug)]
+struct Plan {
+    prefixes: AhoCorasick,
+    /// Per prefix literal: the branches (indices into `anchored`'s patterns) it starts.
+    starts: Vec<Vec<u32>>,
+    anchored: DFA,
+    /// Global pattern id of each anchored branch.
+    anchored_ids: Vec<usize>,
+    /// Branches without prefixes, and their global ids.
+    rest: Option<(DFA, Vec<usize>)>,
+}
+
+impl Plan {
+    fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut literal_index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut starts: Vec<Vec<u32>> = Vec::new();
+        let (mut anchored, mut anchored_ids) = (Vec::new(), Vec::new());
+        let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
+        for &id in ids {
+            for branch in branches_of(sources[id].as_str())? {
+                let Some(prefixes) = branch.prefixes else {
+                    rest.push(branch.hir);
+                    rest_ids.push(id);
+                    continue;
+                };
+                let b = anchored.len() as u32;
+                for lit in prefixes {
+                    let next = literals.len();
+                    let at = *literal_index.entry(lit.clone()).or_insert(next);
+                    if at == next {
+                        literals.push(lit);
+                        starts.push(Vec::new());
+                    }
+                    starts[at].push(b);
+                }
+                anchored.push(branch.hir);
+                anchored_ids.push(id);
+            }
+        }
+        let prefixes = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&literals)
+            .map_err(|e| e.to_string())?;
+        let anchored = DFA::builder()
+            .configure(
+                DFA::config()
+                    .starts_for_each_pattern(true)
+                    .unicode_word_boundary(true)
+                    .cache_capacity(32 << 20),
+            )
+            .build_from_nfa(
+                nfa_compiler(false)
+                    .build_many_from_hir(&anchored)
+                    .map_err(|e| e.to_string())?,
+            )
+            .map_err(|e| e.to_string())?;
+        let rest = if rest.is_empty() {
+            None
+        } else {
+            Some((build_dfa(&rest)?, rest_ids))
+        };
+        Ok(Plan {
+            prefixes,
+            starts,
+            anchored,
+            anchored_ids,
+            rest,
+        })
+    }
+
+    /// Records where the branches match in `run`; `Err` when a DFA gives up (a Unicode word
+    /// boundary on non-ASCII text).
+    fn scan(
+        &self,
+        caches: &mut (Cache, Option<Cache>),
+        text: &str,
+        run: Range<usize>,
+        paragraphs: &[Paragraph],
+        paragraph_of: &impl Fn(usize) -> usize,
+        record: &mut impl FnMut(usize, usize),
+    ) -> Result<(), ()> {
+        // The last paragraph each branch was found in: one confirmation per paragraph is enough.
+        let mut found_in = vec![usize::MAX; self.anchored_ids.len()];
+        // The last start each branch was tried at: literals of one branch can share a start.
+        let mut tried_at = vec![usize::MAX; self.anchored_ids.len()];
+        let haystack = &text[..run.end];
+        // The paragraph of the last hit, and where it ends: hits come nearly in text order.
+        let mut current = (usize::MAX, 0..0);
+        for hit in self.prefixes.find_overlapping_iter(&text[run.clone()]) {
+            let start = run.start + hit.start();
+            if !current.1.contains(&start) {
+                let p = paragraph_of(start + 1);
+                current = (p, paragraphs[p].range.clone());
+            }
+            let paragraph = current.0;
+            for &b in &self.starts[hit.pattern().as_usize()] {
+                let b_at = b as usize;
+                if found_in[b_at] == paragraph || tried_at[b_at] == start {
+                    continue;
+                }
+                tried_at[b_at] = start;
+                // The haystack keeps the text before `start` visible to `\b` and `^`.
+                let input = Input::new(haystack)
+                    .range(start..)
+                    .anchored(Anchored::Pattern(PatternID::new_unchecked(b as usize)))
+                    .earliest(true);
+                match self.anchored.try_search_fwd(&mut caches.0, &input) {
+                    Ok(Some(m)) => {
+                        let paragraph = paragraph_of(m.offset());
+                        found_in[b as usize] = paragraph;
+                        record(self.anchored_ids[b as usize], paragraph);
+                    }
+                    Ok(None) => {}
+                    Err(_) => return Err(()),
+                }
+            }
+        }
+        if let Some((dfa, ids)) = &self.rest {
+            let cache = caches.1.get_or_insert_with(|| dfa.create_cache());
+            let input = Input::new(text).span(run);
+            let mut state = OverlappingState::start();
+            loop {
+                dfa.try_search_overlapping_fwd(cache, &input, &mut state)
+                    .map_err(|_| ())?;
+                let Some(m) = state.get_match() else {
+                    break;
+                };
+                record(ids[m.pattern().as_usize()], paragraph_of(m.offset()));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Scope {
-    fn dfa(&self, sources: &[LazyRegex]) -> Option<&DFA> {
-        self.dfa
-            .get_or_init(|| {
-                let hirs: Result<Vec<Hir>, String> = self
-                    .ids
-                    .iter()
-                    .map(|&id| hir_of(sources[id].as_str()))
-                    .collect();
-                build_dfa(&hirs.ok()?).ok()
-            })
+    fn plan(&self, sources: &[LazyRegex]) -> Option<&Plan> {
+        self.plan
+            .get_or_init(|| Plan::build(&self.ids, sources).ok())
             .as_ref()
     }
 
-    /// Runs the DFA over this language's paragraphs (adjacent ones as one run), recording
-    /// where each pattern matched. Without a DFA (a pattern it cannot hold), asks each regex.
+    /// Finds the patterns in this language's paragraphs (adjacent ones as one run), recording
+    /// where each matched. Without a plan (a pattern it cannot hold), asks each regex.
     fn scan(&self, sources: &[LazyRegex], text: &str, paragraphs: &[Paragraph], seen: &mut Seen) {
         let runs = runs_of(paragraphs, self.lang);
         if runs.is_empty() || self.ids.is_empty() {
@@ -277,41 +415,34 @@ impl Scope {
                 .partition_point(|p| p.range.end <= last)
                 .min(paragraphs.len() - 1)
         };
-        let Some(dfa) = self.dfa(sources) else {
+        let Some(plan) = self.plan(sources) else {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         };
-        let mut cache = self
-            .caches
-            .lock()
-            .ok()
-            .and_then(|mut c| c.pop())
-            .unwrap_or_else(|| dfa.create_cache());
-        'runs: for run in &runs {
-            // The span keeps the text around it visible, so `\b` and `^` see real neighbours.
-            let input = Input::new(text).span(run.clone());
-            let mut state = OverlappingState::start();
-            loop {
-                match dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state) {
-                    Ok(()) => match state.get_match() {
-                        Some(m) => {
-                            let id = self.ids[m.pattern().as_usize()];
-                            seen.record(id, bit, paragraph_of(m.offset()));
-                        }
-                        None => break,
-                    },
-                    // A user pattern with a Unicode word boundary on non-ASCII text.
-                    Err(_) => {
-                        for &id in &self.ids {
-                            seen.bits[id] &= !bit;
-                        }
-                        self.scan_slowly(sources, text, &runs, paragraph_of, seen);
-                        break 'runs;
-                    }
-                }
+        let mut caches = pop(&self.caches).unwrap_or_else(|| (plan.anchored.create_cache(), None));
+        let mut record = |id: usize, paragraph: usize| seen.record(id, bit, paragraph);
+        let complete = runs.iter().all(|run| {
+            plan.scan(
+                &mut caches,
+                text,
+                run.clone(),
+                paragraphs,
+                &paragraph_of,
+                &mut record,
+            )
+            .is_ok()
+        });
+        push(&self.caches, caches);
+        if !complete {
+            for &id in &self.ids {
+                seen.bits[id] &= !bit;
             }
+            return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         }
-        if let Ok(mut caches) = self.caches.lock() {
-            caches.push(cache);
+        for list in &mut seen.paragraphs {
+            if !list.is_sorted() {
+                list.sort_unstable();
+                list.dedup();
+            }
         }
     }
 
@@ -402,15 +533,23 @@ fn prebuilt() -> &'static HashMap<&'static str, &'static [u8]> {
     })
 }
 
-/// A pattern's tree for the scanning automaton: decoded from the build-time table when it holds
-/// the pattern, else parsed now (user packs).
-fn hir_of(source: &str) -> Result<Hir, String> {
+/// A pattern's branches: decoded from the build-time table when it holds the pattern, else
+/// parsed now (user packs).
+fn branches_of(source: &str) -> Result<Vec<Branch>, String> {
     if let Some(mut code) = prebuilt().get(source).copied()
-        && let Some(hir) = hircode::decode(&mut code)
+        && let Some(branches) = hircode::decode_branches(&mut code)
     {
-        return Ok(hir);
+        return Ok(branches);
     }
-    hircode::parse(source)
+    Ok(hircode::branches(&hircode::parse(source)?))
+}
+
+/// A pattern's whole tree (its branches joined again).
+fn hir_of(source: &str) -> Result<Hir, String> {
+    let branches = branches_of(source)?;
+    Ok(Hir::alternation(
+        branches.into_iter().map(|b| b.hir).collect(),
+    ))
 }
 
 /// The NFA compiler for pack patterns: no capture groups (nothing reads them), forward or reverse.
@@ -482,7 +621,7 @@ impl PatternIndex {
             ids: (0..sources.len())
                 .filter(|&id| rules[rule_of[id]].lang.applies_to(lang))
                 .collect(),
-            dfa: OnceLock::new(),
+            plan: OnceLock::new(),
             caches: Mutex::new(Vec::new()),
         };
         PatternIndex {
@@ -516,7 +655,7 @@ impl PatternIndex {
         }
         if scopes {
             for scope in &self.scopes {
-                if scope.dfa(&self.sources).is_none() {
+                if scope.plan(&self.sources).is_none() {
                     let rule = scope.ids.first().map_or(0, |&id| self.rule_of[id]);
                     return Err((rule, "the patterns do not fit in one automaton".into()));
                 }
@@ -603,8 +742,9 @@ mod tests {
             let code = prebuilt()
                 .get(source.as_str())
                 .unwrap_or_else(|| panic!("build.rs did not prebuild `{}`", source.as_str()));
-            let decoded = hircode::decode(&mut &code[..]).expect("decodes");
-            assert_eq!(decoded, hircode::parse(source.as_str()).unwrap());
+            let decoded = hircode::decode_branches(&mut &code[..]).expect("decodes");
+            let parsed = hircode::parse(source.as_str()).unwrap();
+            assert_eq!(decoded, hircode::branches(&parsed));
         }
     }
 
@@ -643,6 +783,51 @@ mod tests {
             }
         }
         assert!(checked > 500, "only {checked} matches compared");
+    }
+
+    #[test]
+    fn the_prefix_plan_finds_what_each_regex_finds() {
+        let mut rules = Vec::new();
+        for src in crate::lint::pack::embedded_packs() {
+            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
+        }
+        let index = PatternIndex::build(&rules);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect();
+        // Every rule example, several to a text so paragraphs and languages mix.
+        let examples: Vec<String> = rules
+            .iter()
+            .flat_map(|r| {
+                let bad = r.examples.bad.iter().map(|b| b.text.clone());
+                bad.chain(r.examples.good.iter().cloned())
+            })
+            .collect();
+        texts.extend(examples.chunks(7).map(|c| c.join("\n\n")));
+        let mut compared = 0;
+        for text in &texts {
+            let (paragraphs, _) = crate::text::paragraphs_and_lang(text);
+            let fast = index.scan(text, &paragraphs);
+            let mut slow = Seen {
+                bits: vec![0; index.sources.len()],
+                paragraphs: vec![Vec::new(); index.sources.len()],
+            };
+            for scope in &index.scopes {
+                let runs = runs_of(&paragraphs, scope.lang);
+                let paragraph_of = |end: usize| {
+                    paragraphs
+                        .partition_point(|p| p.range.end <= end.saturating_sub(1))
+                        .min(paragraphs.len() - 1)
+                };
+                scope.scan_slowly(&index.sources, text, &runs, paragraph_of, &mut slow);
+            }
+            assert_eq!(fast.bits, slow.bits, "{text}");
+            assert_eq!(fast.paragraphs, slow.paragraphs, "{text}");
+            compared += slow.bits.iter().filter(|&&b| b != 0).count();
+        }
+        assert!(compared > 300, "only {compared} pattern hits compared");
     }
 
     #[test]
