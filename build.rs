@@ -17,6 +17,9 @@ fn main() {
     println!("cargo:rerun-if-changed=lints");
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
     let mut patterns = BTreeSet::new();
+    // Each pack as JSON, keyed by a hash of its YAML text: loading reads JSON (several times
+    // faster than YAML) when the text is exactly what was built.
+    let mut packs = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir("lints")
         .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -31,6 +34,8 @@ fn main() {
         };
         if let Ok(pack) = yaml::parse::<yaml::Value>(&text) {
             collect(&pack, &mut patterns);
+            let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
+            packs.push((fnv1a(text.as_bytes()), json));
         }
     }
     let mut out = Vec::new();
@@ -46,9 +51,23 @@ fn main() {
         hircode::put(&mut out, code.len() as u32);
         out.extend_from_slice(&code);
     }
-    let dest =
-        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("patterns.bin");
-    std::fs::write(dest, out).expect("OUT_DIR is writable");
+    let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
+    let mut code = String::from(
+        "/// (FNV-1a of the YAML text, the pack as JSON)\npub(crate) static PACKS: &[(u64, &str)] = &[\n",
+    );
+    for (hash, json) in packs {
+        code.push_str(&format!("    ({hash}, {json:?}),\n"));
+    }
+    code.push_str("];\n");
+    std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// The hash `pack.rs` looks a pack's text up by (it has a copy: keep the two the same).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and

@@ -85,10 +85,8 @@ impl Finder {
         let regex = self
             .regex
             .get_or_init(|| {
-                let forward = DFA::builder()
-                    .configure(DFA::config().unicode_word_boundary(true))
-                    .build_from_nfa(nfa_compiler(false).build_from_hir(&self.hir).ok()?)
-                    .ok()?;
+                // The forward DFA shares its NFA (an `Arc`) with `is_match`'s.
+                let forward = self.forward.clone();
                 let reverse = DFA::builder()
                     .configure(
                         DFA::config()
@@ -470,10 +468,14 @@ impl Scope {
     }
 }
 
-/// Byte ranges of the paragraphs of `lang`, adjacent ones merged.
+/// Byte ranges of the paragraphs of `lang`, adjacent ones merged. Empty paragraphs (an empty
+/// file) hold no match (patterns never match the empty string), so they build no automaton.
 fn runs_of(paragraphs: &[Paragraph], lang: Lang) -> Vec<Range<usize>> {
     let mut runs: Vec<Range<usize>> = Vec::new();
-    for p in paragraphs.iter().filter(|p| p.lang == lang) {
+    for p in paragraphs
+        .iter()
+        .filter(|p| p.lang == lang && !p.range.is_empty())
+    {
         match runs.last_mut() {
             Some(last) if last.end == p.range.start => last.end = p.range.end,
             _ => runs.push(p.range.clone()),
