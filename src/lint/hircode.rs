@@ -112,13 +112,16 @@ fn simplify(hir: Hir) -> Hir {
     }
 }
 
+/// A branch's prefix literals; `None` when it has no usable set.
+pub(crate) type Prefixes = Option<Vec<Vec<u8>>>;
+
 /// One top-level alternative of a pattern, with the literals every match of it starts with
 /// (ASCII-lowercased, deduplicated), or `None` when no finite, non-empty set is known (it starts
 /// with a wide repetition, or can start with nothing).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Branch {
     pub(crate) hir: Hir,
-    pub(crate) prefixes: Option<Vec<Vec<u8>>>,
+    pub(crate) prefixes: Prefixes,
 }
 
 /// Splits a parsed pattern into its top-level alternatives and finds their prefixes.
@@ -145,7 +148,7 @@ const MAX_PREFIXES: usize = 400;
 /// the automaton for them cost more than the searches it saves.
 const PREFIX_BYTES: usize = 6;
 
-fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+fn prefixes(hir: &Hir) -> Prefixes {
     // The prefixes are matched ASCII-case-insensitively, so `[Aa][Mm]…` of a `(?i)` pattern can
     // be one literal instead of 2^n: without this the extractor gave up on most English rules.
     let seq = regex_syntax::hir::literal::Extractor::new()
@@ -200,7 +203,11 @@ fn lowercase_letters(hir: Hir) -> Hir {
 pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
     put(out, branches.len() as u32);
     for b in branches {
-        encode(&b.hir, out);
+        // Length first, so a reader can keep a tree encoded without walking it.
+        let mut tree = Vec::new();
+        encode(&b.hir, &mut tree);
+        put(out, tree.len() as u32);
+        out.extend_from_slice(&tree);
         match &b.prefixes {
             None => put(out, 0),
             Some(list) => {
@@ -214,24 +221,43 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
     }
 }
 
+/// Like [`decode_branches`], but leaves each branch's tree encoded (decoded when first needed).
+pub(crate) fn split_branches(bytes: &mut &'static [u8]) -> Option<Vec<(&'static [u8], Prefixes)>> {
+    let n = get(bytes)?;
+    let mut branches = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        let len = get(bytes)? as usize;
+        let tree: &'static [u8] = bytes.get(..len)?;
+        *bytes = &bytes[len..];
+        let prefixes = read_prefixes(bytes)?;
+        branches.push((tree, prefixes));
+    }
+    Some(branches)
+}
+
+fn read_prefixes(bytes: &mut &[u8]) -> Option<Prefixes> {
+    let Some(count) = get(bytes)?.checked_sub(1) else {
+        return Some(None);
+    };
+    let mut list = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let len = get(bytes)? as usize;
+        list.push(bytes.get(..len)?.to_vec());
+        *bytes = &bytes[len..];
+    }
+    Some(Some(list))
+}
+
 /// Reads what [`encode_branches`] wrote; `None` on bytes it did not write.
 pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
     let n = get(bytes)?;
     let mut branches = Vec::with_capacity(n as usize);
     for _ in 0..n {
-        let hir = decode(bytes)?;
-        let prefixes = match get(bytes)?.checked_sub(1) {
-            None => None,
-            Some(count) => {
-                let mut list = Vec::with_capacity(count as usize);
-                for _ in 0..count {
-                    let len = get(bytes)? as usize;
-                    list.push(bytes.get(..len)?.to_vec());
-                    *bytes = &bytes[len..];
-                }
-                Some(list)
-            }
-        };
+        let len = get(bytes)? as usize;
+        let mut tree = bytes.get(..len)?;
+        *bytes = &bytes[len..];
+        let hir = decode(&mut tree)?;
+        let prefixes = read_prefixes(bytes)?;
         branches.push(Branch { hir, prefixes });
     }
     Some(branches)

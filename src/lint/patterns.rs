@@ -17,7 +17,7 @@ use regex_automata::hybrid::{
     dfa::{Cache, DFA, OverlappingState},
 };
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -244,7 +244,7 @@ struct Scope {
     ids: Vec<usize>,
     plan: OnceLock<Option<Plan>>,
     /// Lazy-DFA caches, one per thread that is checking a letter.
-    caches: Mutex<Vec<(Cache, Option<Cache>)>>,
+    caches: Mutex<Vec<Caches>>,
 }
 
 /// How a scope finds its patterns. Every top-level alternative (branch) of every pattern whose
@@ -259,26 +259,71 @@ struct Scope {
 #[derive(Debug)]
 struct Plan {
     prefixes: AhoCorasick,
-    /// Per prefix literal: the branches (indices into `anchored`'s patterns) it starts.
+    /// Per prefix literal: the branches (indices into `anchored`) it starts.
     starts: Vec<Vec<u32>>,
-    anchored: DFA,
-    /// Global pattern id of each anchored branch.
-    anchored_ids: Vec<usize>,
+    anchored: Vec<Anchor>,
+    compiler: Mutex<thompson::Compiler>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
 }
+
+/// A branch with prefixes: compiled (alone, anchored) the first time one of its prefixes turns
+/// up, so a letter pays only for the branches its words could start.
+#[derive(Debug)]
+struct Anchor {
+    /// The pattern's global id.
+    id: usize,
+    tree: Tree,
+    dfa: OnceLock<Option<DFA>>,
+}
+
+#[derive(Debug)]
+enum Tree {
+    /// Still encoded, from the build-time table.
+    Code(&'static [u8]),
+    /// Parsed at load (a user pack's pattern).
+    Parsed(Hir),
+}
+
+impl Anchor {
+    /// `compiler` is shared: setting one up and dropping it cost more than compiling most
+    /// branches.
+    fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
+        self.dfa
+            .get_or_init(|| {
+                let hir = match &self.tree {
+                    Tree::Code(code) => hircode::decode(&mut &code[..])?,
+                    Tree::Parsed(hir) => hir.clone(),
+                };
+                let nfa = compiler.lock().ok()?.build_from_hir(&hir).ok()?;
+                DFA::builder()
+                    .configure(DFA::config().unicode_word_boundary(true))
+                    .build_from_nfa(nfa)
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// Lazy-DFA caches for one thread's scan: one per anchored branch (made on first use), and one
+/// for the unprefixed branches.
+type Caches = (Vec<Option<Cache>>, Option<Cache>);
 
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut literal_index: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut starts: Vec<Vec<u32>> = Vec::new();
-        let (mut anchored, mut anchored_ids) = (Vec::new(), Vec::new());
+        let mut anchored = Vec::new();
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         for &id in ids {
-            for branch in branches_of(sources[id].as_str())? {
-                let Some(prefixes) = branch.prefixes else {
-                    rest.push(branch.hir);
+            for (tree, prefixes) in trees_of(sources[id].as_str())? {
+                let Some(prefixes) = prefixes else {
+                    rest.push(match tree {
+                        Tree::Code(code) => hircode::decode(&mut &code[..])
+                            .ok_or("a prebuilt pattern does not decode")?,
+                        Tree::Parsed(hir) => hir,
+                    });
                     rest_ids.push(id);
                     continue;
                 };
@@ -292,27 +337,17 @@ impl Plan {
                     }
                     starts[at].push(b);
                 }
-                anchored.push(branch.hir);
-                anchored_ids.push(id);
+                anchored.push(Anchor {
+                    id,
+                    tree,
+                    dfa: OnceLock::new(),
+                });
             }
         }
         let prefixes = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&literals)
-            .map_err(|e| e.to_string())?;
-        let anchored = DFA::builder()
-            .configure(
-                DFA::config()
-                    .starts_for_each_pattern(true)
-                    .unicode_word_boundary(true)
-                    .cache_capacity(32 << 20),
-            )
-            .build_from_nfa(
-                nfa_compiler(false)
-                    .build_many_from_hir(&anchored)
-                    .map_err(|e| e.to_string())?,
-            )
             .map_err(|e| e.to_string())?;
         let rest = if rest.is_empty() {
             None
@@ -323,26 +358,34 @@ impl Plan {
             prefixes,
             starts,
             anchored,
-            anchored_ids,
+            compiler: Mutex::new(nfa_compiler(false)),
             rest,
         })
     }
 
+    /// Builds every branch's automaton now (validation of user packs).
+    fn compile_all(&self) -> bool {
+        self.anchored
+            .iter()
+            .all(|a| a.dfa(&self.compiler).is_some())
+    }
+
     /// Records where the branches match in `run`; `Err` when a DFA gives up (a Unicode word
-    /// boundary on non-ASCII text).
+    /// boundary on non-ASCII text) or cannot be built.
     fn scan(
         &self,
-        caches: &mut (Cache, Option<Cache>),
+        caches: &mut Caches,
         text: &str,
         run: Range<usize>,
         paragraphs: &[Paragraph],
         paragraph_of: &impl Fn(usize) -> usize,
         record: &mut impl FnMut(usize, usize),
     ) -> Result<(), ()> {
+        caches.0.resize_with(self.anchored.len(), || None);
         // The last paragraph each branch was found in: one confirmation per paragraph is enough.
-        let mut found_in = vec![usize::MAX; self.anchored_ids.len()];
+        let mut found_in = vec![usize::MAX; self.anchored.len()];
         // The last start each branch was tried at: literals of one branch can share a start.
-        let mut tried_at = vec![usize::MAX; self.anchored_ids.len()];
+        let mut tried_at = vec![usize::MAX; self.anchored.len()];
         let haystack = &text[..run.end];
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
@@ -354,24 +397,23 @@ impl Plan {
             }
             let paragraph = current.0;
             for &b in &self.starts[hit.pattern().as_usize()] {
-                let b_at = b as usize;
-                if found_in[b_at] == paragraph || tried_at[b_at] == start {
+                let b = b as usize;
+                if found_in[b] == paragraph || tried_at[b] == start {
                     continue;
                 }
-                tried_at[b_at] = start;
+                tried_at[b] = start;
+                let anchor = &self.anchored[b];
+                let dfa = anchor.dfa(&self.compiler).ok_or(())?;
+                let cache = caches.0[b].get_or_insert_with(|| dfa.create_cache());
                 // The haystack keeps the text before `start` visible to `\b` and `^`.
                 let input = Input::new(haystack)
                     .range(start..)
-                    .anchored(Anchored::Pattern(PatternID::new_unchecked(b as usize)))
+                    .anchored(Anchored::Yes)
                     .earliest(true);
-                match self.anchored.try_search_fwd(&mut caches.0, &input) {
-                    Ok(Some(m)) => {
-                        let paragraph = paragraph_of(m.offset());
-                        found_in[b as usize] = paragraph;
-                        record(self.anchored_ids[b as usize], paragraph);
-                    }
-                    Ok(None) => {}
-                    Err(_) => return Err(()),
+                if let Some(m) = dfa.try_search_fwd(cache, &input).map_err(|_| ())? {
+                    let paragraph = paragraph_of(m.offset());
+                    found_in[b] = paragraph;
+                    record(anchor.id, paragraph);
                 }
             }
         }
@@ -416,7 +458,7 @@ impl Scope {
         let Some(plan) = self.plan(sources) else {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         };
-        let mut caches = pop(&self.caches).unwrap_or_else(|| (plan.anchored.create_cache(), None));
+        let mut caches = pop(&self.caches).unwrap_or_default();
         let mut record = |id: usize, paragraph: usize| seen.record(id, bit, paragraph);
         let complete = runs.iter().all(|run| {
             plan.scan(
@@ -546,6 +588,23 @@ fn branches_of(source: &str) -> Result<Vec<Branch>, String> {
     Ok(hircode::branches(&hircode::parse(source)?))
 }
 
+/// A pattern's branch trees, left encoded when they come from the build-time table.
+fn trees_of(source: &str) -> Result<Vec<(Tree, hircode::Prefixes)>, String> {
+    if let Some(mut code) = prebuilt().get(source).copied()
+        && let Some(branches) = hircode::split_branches(&mut code)
+    {
+        return Ok(branches
+            .into_iter()
+            .map(|(code, prefixes)| (Tree::Code(code), prefixes))
+            .collect());
+    }
+    let branches = hircode::branches(&hircode::parse(source)?);
+    Ok(branches
+        .into_iter()
+        .map(|b| (Tree::Parsed(b.hir), b.prefixes))
+        .collect())
+}
+
 /// A pattern's whole tree (its branches joined again).
 fn hir_of(source: &str) -> Result<Hir, String> {
     let branches = branches_of(source)?;
@@ -657,7 +716,7 @@ impl PatternIndex {
         }
         if scopes {
             for scope in &self.scopes {
-                if scope.plan(&self.sources).is_none() {
+                if !scope.plan(&self.sources).is_some_and(Plan::compile_all) {
                     let rule = scope.ids.first().map_or(0, |&id| self.rule_of[id]);
                     return Err((rule, "the patterns do not fit in one automaton".into()));
                 }
