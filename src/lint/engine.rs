@@ -336,7 +336,9 @@ impl Linter {
                 // Only the paragraphs where the one-pass scan saw this pattern end.
                 for &para in self.patterns.fired(&seen, i) {
                     let range = doc.paragraphs[para as usize].range.clone();
-                    p.hits(i, rule, doc.text(), range, &mut hits);
+                    let spans =
+                        |re: &_, range| self.patterns.spans(&seen, i, re, doc.text(), para, range);
+                    p.hits(i, rule, doc.text(), range, spans, &mut hits);
                 }
             }
         }

@@ -19,7 +19,7 @@ use regex_automata::hybrid::{
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -54,7 +54,10 @@ struct Finder {
 
 impl Finder {
     fn build(source: &str) -> Option<Finder> {
-        let hir = hir_of(source).ok()?;
+        Finder::from_hir(hir_of(source).ok()?)
+    }
+
+    fn from_hir(hir: Hir) -> Option<Finder> {
         let nfa = nfa_compiler(false).build_from_hir(&hir).ok()?;
         let forward = DFA::builder()
             .configure(DFA::config().unicode_word_boundary(true))
@@ -217,6 +220,8 @@ fn lang_bit(lang: Lang) -> u8 {
 pub(crate) struct Seen {
     bits: Vec<u8>,
     paragraphs: Vec<Vec<u32>>,
+    /// The prefixed branches confirmed: (scope, branch index in its plan, paragraph).
+    branches: Vec<(u8, u32, u32)>,
 }
 
 impl Seen {
@@ -263,6 +268,10 @@ struct Plan {
     starts: Vec<Vec<u32>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
+    /// Patterns with a branch in `rest`: their spans need every branch.
+    has_rest: HashSet<usize>,
+    /// Span finders for the alternatives of one pattern that matched in a paragraph.
+    span_finders: Mutex<HashMap<SpanKey, Arc<Finder>>>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
 }
@@ -305,6 +314,9 @@ impl Anchor {
     }
 }
 
+/// A pattern's global id and the (sorted) branches a span finder holds.
+type SpanKey = (usize, Vec<u32>);
+
 /// Lazy-DFA caches for one thread's scan: one per anchored branch (made on first use), and one
 /// for the unprefixed branches.
 type Caches = (Vec<Option<Cache>>, Option<Cache>);
@@ -316,9 +328,11 @@ impl Plan {
         let mut starts: Vec<Vec<u32>> = Vec::new();
         let mut anchored = Vec::new();
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
+        let mut has_rest = HashSet::new();
         for &id in ids {
             for (tree, prefixes) in trees_of(sources[id].as_str())? {
                 let Some(prefixes) = prefixes else {
+                    has_rest.insert(id);
                     rest.push(match tree {
                         Tree::Code(code) => hircode::decode(&mut &code[..])
                             .ok_or("a prebuilt pattern does not decode")?,
@@ -359,8 +373,54 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
+            has_rest,
+            span_finders: Mutex::new(HashMap::new()),
             rest,
         })
+    }
+
+    /// A finder for pattern `id`'s matches in `paragraph`, made of only the alternatives that
+    /// matched there (in their order, so leftmost-first picks the same match): a rule that
+    /// fires compiles one or two small branches instead of its whole pattern. `None` when the
+    /// whole pattern is needed.
+    fn span_finder(
+        &self,
+        seen: &Seen,
+        scope: u8,
+        id: usize,
+        paragraph: u32,
+    ) -> Option<Arc<Finder>> {
+        if self.has_rest.contains(&id) {
+            return None;
+        }
+        let mut picked: Vec<u32> = seen
+            .branches
+            .iter()
+            .filter(|&&(s, b, p)| {
+                s == scope && p == paragraph && self.anchored[b as usize].id == id
+            })
+            .map(|&(_, b, _)| b)
+            .collect();
+        if picked.is_empty() {
+            return None;
+        }
+        picked.sort_unstable();
+        picked.dedup();
+        let key = (id, picked);
+        if let Some(f) = self.span_finders.lock().ok()?.get(&key) {
+            return Some(f.clone());
+        }
+        let mut hirs = Vec::with_capacity(key.1.len());
+        for &b in &key.1 {
+            hirs.push(match &self.anchored[b as usize].tree {
+                Tree::Code(code) => hircode::decode(&mut &code[..])?,
+                Tree::Parsed(hir) => hir.clone(),
+            });
+        }
+        // Anchors of one pattern were pushed in branch order, so `picked` is in that order.
+        let finder = Arc::new(Finder::from_hir(Hir::alternation(hirs))?);
+        self.span_finders.lock().ok()?.insert(key, finder.clone());
+        Some(finder)
     }
 
     /// Builds every branch's automaton now (validation of user packs).
@@ -379,7 +439,7 @@ impl Plan {
         run: Range<usize>,
         paragraphs: &[Paragraph],
         paragraph_of: &impl Fn(usize) -> usize,
-        record: &mut impl FnMut(usize, usize),
+        record: &mut impl FnMut(usize, usize, Option<u32>),
     ) -> Result<(), ()> {
         caches.0.resize_with(self.anchored.len(), || None);
         // The last paragraph each branch was found in: one confirmation per paragraph is enough.
@@ -413,7 +473,7 @@ impl Plan {
                 if let Some(m) = dfa.try_search_fwd(cache, &input).map_err(|_| ())? {
                     let paragraph = paragraph_of(m.offset());
                     found_in[b] = paragraph;
-                    record(anchor.id, paragraph);
+                    record(anchor.id, paragraph, Some(b as u32));
                 }
             }
         }
@@ -427,7 +487,7 @@ impl Plan {
                 let Some(m) = state.get_match() else {
                     break;
                 };
-                record(ids[m.pattern().as_usize()], paragraph_of(m.offset()));
+                record(ids[m.pattern().as_usize()], paragraph_of(m.offset()), None);
             }
         }
         Ok(())
@@ -459,7 +519,13 @@ impl Scope {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         };
         let mut caches = pop(&self.caches).unwrap_or_default();
-        let mut record = |id: usize, paragraph: usize| seen.record(id, bit, paragraph);
+        let scope = self.lang as u8;
+        let mut record = |id: usize, paragraph: usize, branch: Option<u32>| {
+            seen.record(id, bit, paragraph);
+            if let Some(b) = branch {
+                seen.branches.push((scope, b, paragraph as u32));
+            }
+        };
         let complete = runs.iter().all(|run| {
             plan.scan(
                 &mut caches,
@@ -730,11 +796,35 @@ impl PatternIndex {
         let mut seen = Seen {
             bits: vec![0u8; self.sources.len()],
             paragraphs: vec![Vec::new(); self.sources.len()],
+            branches: Vec::new(),
         };
         for scope in &self.scopes {
             scope.scan(&self.sources, text, paragraphs, &mut seen);
         }
         seen
+    }
+
+    /// The matches of rule `rule`'s `regex` pattern in paragraph `paragraph` (`range`), found
+    /// with only the alternatives that matched there when the scan knows them.
+    pub(crate) fn spans(
+        &self,
+        seen: &Seen,
+        rule: usize,
+        pattern: &LazyRegex,
+        text: &str,
+        paragraph: u32,
+        range: Range<usize>,
+    ) -> Vec<Range<usize>> {
+        let id = self.owned[rule].regex;
+        let finder = id.and_then(|id| {
+            self.scopes.iter().find_map(|scope| {
+                let plan = scope.plan.get()?.as_ref()?;
+                plan.span_finder(seen, scope.lang as u8, id, paragraph)
+            })
+        });
+        finder
+            .and_then(|f| f.find_all(text, range.clone()))
+            .unwrap_or_else(|| pattern.find_in(text, range))
     }
 
     /// The paragraphs (indices, in order) where rule `rule`'s `regex` pattern matched.
@@ -874,6 +964,7 @@ mod tests {
             let mut slow = Seen {
                 bits: vec![0; index.sources.len()],
                 paragraphs: vec![Vec::new(); index.sources.len()],
+                branches: Vec::new(),
             };
             for scope in &index.scopes {
                 let runs = runs_of(&paragraphs, scope.lang);
@@ -886,6 +977,21 @@ mod tests {
             }
             assert_eq!(fast.bits, slow.bits, "{text}");
             assert_eq!(fast.paragraphs, slow.paragraphs, "{text}");
+            // Spans from only the alternatives that matched equal the whole regex's.
+            for (i, rule) in rules.iter().enumerate() {
+                let Matcher::Regex(p) = &rule.matcher else {
+                    continue;
+                };
+                let fresh = LazyRegex::new(p.regex.as_str());
+                for &para in index.fired(&fast, i) {
+                    let range = paragraphs[para as usize].range.clone();
+                    let expected: Vec<_> = matches_in(fresh.get(), text, range.clone())
+                        .map(|m| m.range())
+                        .collect();
+                    let got = index.spans(&fast, i, &p.regex, text, para, range);
+                    assert_eq!(got, expected, "{} in {text}", rule.id);
+                }
+            }
             compared += slow.bits.iter().filter(|&&b| b != 0).count();
         }
         assert!(compared > 300, "only {compared} pattern hits compared");

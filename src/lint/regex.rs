@@ -50,17 +50,19 @@ impl Pattern {
         !self.luhn || luhn_valid(matched)
     }
 
-    /// The matches of rule `idx` (whose matcher is this pattern) in `range` of `text`.
+    /// The matches of rule `idx` (whose matcher is this pattern) in `range` of `text`; `spans`
+    /// finds the matches of the pattern in a range.
     pub(crate) fn hits(
         &self,
         idx: usize,
         rule: &Rule,
         text: &str,
         range: Range<usize>,
+        spans: impl FnOnce(&LazyRegex, Range<usize>) -> Vec<Range<usize>>,
         out: &mut Vec<Hit>,
     ) {
         if !self.expands {
-            for m in self.regex.find_in(text, range) {
+            for m in spans(&self.regex, range) {
                 if self.accepts(&text[m.clone()]) {
                     out.push(Hit::new(idx, m));
                 }
