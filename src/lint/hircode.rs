@@ -121,7 +121,89 @@ pub(crate) type Prefixes = Option<Vec<Vec<u8>>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Branch {
     pub(crate) hir: Hir,
+    /// The branch for ASCII-lowercased text, when it treats every ASCII letter the same in
+    /// both cases (`(?i)` English): `[Aa][Mm]…` become plain literals, so its automaton is a
+    /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
+    pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
+}
+
+/// A branch as the build-time table holds it, trees still encoded.
+pub(crate) struct EncodedBranch {
+    pub(crate) tree: &'static [u8],
+    pub(crate) caseless: Option<&'static [u8]>,
+    pub(crate) prefixes: Prefixes,
+}
+
+/// `hir` for ASCII-lowercased text (see [`Branch::caseless`]).
+pub(crate) fn caseless(hir: &Hir) -> Option<Hir> {
+    let mut changed = false;
+    let out = fold(hir, &mut changed)?;
+    changed.then_some(out)
+}
+
+fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
+    Some(match hir.kind() {
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => {
+            if l.0.iter().any(u8::is_ascii_alphabetic) {
+                return None;
+            }
+            Hir::literal(l.0.clone())
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
+            let mut letters = false;
+            for upper in 'A'..='Z' {
+                let (u, l) = (has(upper), has(upper.to_ascii_lowercase()));
+                if u != l {
+                    return None;
+                }
+                letters |= u;
+            }
+            if !letters {
+                return Some(hir.clone());
+            }
+            *changed = true;
+            let mut no_upper = ClassUnicode::new([ClassUnicodeRange::new('A', 'Z')]);
+            no_upper.negate();
+            let mut class = c.clone();
+            class.intersect(&no_upper);
+            Hir::class(Class::Unicode(class))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let has = |b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
+            let mut letters = false;
+            for upper in b'A'..=b'Z' {
+                let (u, l) = (has(upper), has(upper.to_ascii_lowercase()));
+                if u != l {
+                    return None;
+                }
+                letters |= u;
+            }
+            if !letters {
+                return Some(hir.clone());
+            }
+            *changed = true;
+            let mut no_upper = ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]);
+            no_upper.negate();
+            let mut class = c.clone();
+            class.intersect(&no_upper);
+            Hir::class(Class::Bytes(class))
+        }
+        HirKind::Look(l) => Hir::look(*l),
+        HirKind::Repetition(r) => Hir::repetition(Repetition {
+            sub: Box::new(fold(&r.sub, changed)?),
+            ..r.clone()
+        }),
+        HirKind::Capture(c) => fold(&c.sub, changed)?,
+        HirKind::Concat(v) => {
+            Hir::concat(v.iter().map(|h| fold(h, changed)).collect::<Option<_>>()?)
+        }
+        HirKind::Alternation(v) => {
+            Hir::alternation(v.iter().map(|h| fold(h, changed)).collect::<Option<_>>()?)
+        }
+    })
 }
 
 /// Splits a parsed pattern into its top-level alternatives and finds their prefixes.
@@ -135,6 +217,7 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
         .into_iter()
         .map(|hir| Branch {
             prefixes: prefixes(&hir),
+            caseless: caseless(&hir),
             hir,
         })
         .collect()
@@ -208,6 +291,15 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
         encode(&b.hir, &mut tree);
         put(out, tree.len() as u32);
         out.extend_from_slice(&tree);
+        // 0: none, else length + 1.
+        let mut caseless = Vec::new();
+        if let Some(hir) = &b.caseless {
+            encode(hir, &mut caseless);
+            put(out, caseless.len() as u32 + 1);
+            out.extend_from_slice(&caseless);
+        } else {
+            put(out, 0);
+        }
         match &b.prefixes {
             None => put(out, 0),
             Some(list) => {
@@ -222,15 +314,28 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
 }
 
 /// Like [`decode_branches`], but leaves each branch's tree encoded (decoded when first needed).
-pub(crate) fn split_branches(bytes: &mut &'static [u8]) -> Option<Vec<(&'static [u8], Prefixes)>> {
+pub(crate) fn split_branches(bytes: &mut &'static [u8]) -> Option<Vec<EncodedBranch>> {
     let n = get(bytes)?;
     let mut branches = Vec::with_capacity(n as usize);
     for _ in 0..n {
         let len = get(bytes)? as usize;
         let tree: &'static [u8] = bytes.get(..len)?;
         *bytes = &bytes[len..];
+        let caseless = match get(bytes)?.checked_sub(1) {
+            None => None,
+            Some(len) => {
+                let len = len as usize;
+                let tree: &'static [u8] = bytes.get(..len)?;
+                *bytes = &bytes[len..];
+                Some(tree)
+            }
+        };
         let prefixes = read_prefixes(bytes)?;
-        branches.push((tree, prefixes));
+        branches.push(EncodedBranch {
+            tree,
+            caseless,
+            prefixes,
+        });
     }
     Some(branches)
 }
@@ -257,8 +362,20 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
         let mut tree = bytes.get(..len)?;
         *bytes = &bytes[len..];
         let hir = decode(&mut tree)?;
+        let caseless = match get(bytes)?.checked_sub(1) {
+            None => None,
+            Some(len) => {
+                let mut tree = bytes.get(..len as usize)?;
+                *bytes = &bytes[len as usize..];
+                Some(decode(&mut tree)?)
+            }
+        };
         let prefixes = read_prefixes(bytes)?;
-        branches.push(Branch { hir, prefixes });
+        branches.push(Branch {
+            hir,
+            caseless,
+            prefixes,
+        });
     }
     Some(branches)
 }
@@ -407,4 +524,58 @@ pub(crate) fn get(bytes: &mut &[u8]) -> Option<u32> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matches(hir: &Hir, text: &str) -> bool {
+        regex::Regex::new(&hir.to_string()).unwrap().is_match(text)
+    }
+
+    #[test]
+    fn caseless_forms_match_lowercased_text_exactly_when_the_original_matches() {
+        for pattern in [
+            r"(?i)\bhacked\b",
+            r"(?i)you(?:r team)? [^.!?\n]{0,9}wrong",
+            r"(?i)[a-c]x",
+        ] {
+            let hir = parse(pattern).unwrap();
+            let folded = caseless(&hir).expect("a (?i) pattern is caseless");
+            for text in [
+                "I was HACKED.",
+                "Your Team is Wrong",
+                "you r wrong",
+                "BX",
+                "dx",
+            ] {
+                let lowered = text.to_ascii_lowercase();
+                assert_eq!(
+                    matches(&folded, &lowered),
+                    matches(&hir, text),
+                    "{pattern} on {text}"
+                );
+            }
+        }
+        // A letter in one case only, or no letter at all (nothing to gain): no caseless form.
+        assert_eq!(caseless(&parse("Amazon|amazon").unwrap()), None);
+        assert_eq!(caseless(&parse("[A-Z]{2,}").unwrap()), None);
+        assert_eq!(caseless(&parse("御社の(?:ミス|不具合)").unwrap()), None);
+    }
+
+    #[test]
+    fn branches_round_trip_through_the_table_encoding() {
+        let hir = parse(r"(?i)\bmy lawyer\b|御社[^。]{0,9}ミス|[A-Z]{3,}").unwrap();
+        let branches = branches(&hir);
+        assert_eq!(branches.len(), 3);
+        assert!(branches[0].caseless.is_some() && branches[0].prefixes.is_some());
+        assert!(
+            branches[2].prefixes.is_none(),
+            "a broad class has no prefix set"
+        );
+        let mut code = Vec::new();
+        encode_branches(&branches, &mut code);
+        assert_eq!(decode_branches(&mut &code[..]), Some(branches));
+    }
 }

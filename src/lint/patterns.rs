@@ -270,6 +270,8 @@ struct Plan {
     compiler: Mutex<thompson::Compiler>,
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize>,
+    /// Whether some branch runs on the ASCII-lowercased text.
+    any_lower: bool,
     /// Span finders for the alternatives of one pattern that matched in a paragraph.
     span_finders: Mutex<HashMap<SpanKey, Arc<Finder>>>,
     /// Branches without prefixes, and their global ids.
@@ -283,6 +285,8 @@ struct Anchor {
     /// The pattern's global id.
     id: usize,
     tree: Tree,
+    /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
+    caseless: Option<Tree>,
     dfa: OnceLock<Option<DFA>>,
 }
 
@@ -300,10 +304,7 @@ impl Anchor {
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                let hir = match &self.tree {
-                    Tree::Code(code) => hircode::decode(&mut &code[..])?,
-                    Tree::Parsed(hir) => hir.clone(),
-                };
+                let hir = self.caseless.as_ref().unwrap_or(&self.tree).hir()?;
                 let nfa = compiler.lock().ok()?.build_from_hir(&hir).ok()?;
                 DFA::builder()
                     .configure(DFA::config().unicode_word_boundary(true))
@@ -329,15 +330,12 @@ impl Plan {
         let mut anchored = Vec::new();
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         let mut has_rest = HashSet::new();
+        let mut any_lower = false;
         for &id in ids {
-            for (tree, prefixes) in trees_of(sources[id].as_str())? {
+            for (tree, caseless, prefixes) in trees_of(sources[id].as_str())? {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
-                    rest.push(match tree {
-                        Tree::Code(code) => hircode::decode(&mut &code[..])
-                            .ok_or("a prebuilt pattern does not decode")?,
-                        Tree::Parsed(hir) => hir,
-                    });
+                    rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
                     rest_ids.push(id);
                     continue;
                 };
@@ -351,9 +349,11 @@ impl Plan {
                     }
                     starts[at].push(b);
                 }
+                any_lower |= caseless.is_some();
                 anchored.push(Anchor {
                     id,
                     tree,
+                    caseless,
                     dfa: OnceLock::new(),
                 });
             }
@@ -374,6 +374,7 @@ impl Plan {
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
             has_rest,
+            any_lower,
             span_finders: Mutex::new(HashMap::new()),
             rest,
         })
@@ -412,12 +413,10 @@ impl Plan {
         }
         let mut hirs = Vec::with_capacity(key.1.len());
         for &b in &key.1 {
-            hirs.push(match &self.anchored[b as usize].tree {
-                Tree::Code(code) => hircode::decode(&mut &code[..])?,
-                Tree::Parsed(hir) => hir.clone(),
-            });
+            hirs.push(self.anchored[b as usize].tree.hir()?);
         }
         // Anchors of one pattern were pushed in branch order, so `picked` is in that order.
+        // Spans come from the original trees, on the original text.
         let finder = Arc::new(Finder::from_hir(Hir::alternation(hirs))?);
         self.span_finders.lock().ok()?.insert(key, finder.clone());
         Some(finder)
@@ -430,12 +429,13 @@ impl Plan {
             .all(|a| a.dfa(&self.compiler).is_some())
     }
 
-    /// Records where the branches match in `run`; `Err` when a DFA gives up (a Unicode word
+    /// Records where the branches match in `run` of `text` (`lowered` is `text` ASCII-lowercased,
+    /// for the caseless branches); `Err` when a DFA gives up (a Unicode word
     /// boundary on non-ASCII text) or cannot be built.
     fn scan(
         &self,
         caches: &mut Caches,
-        text: &str,
+        (text, lowered): (&str, &str),
         run: Range<usize>,
         paragraphs: &[Paragraph],
         paragraph_of: &impl Fn(usize) -> usize,
@@ -447,6 +447,7 @@ impl Plan {
         // The last start each branch was tried at: literals of one branch can share a start.
         let mut tried_at = vec![usize::MAX; self.anchored.len()];
         let haystack = &text[..run.end];
+        let lowered = &lowered[..run.end];
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
         for hit in self.prefixes.find_overlapping_iter(&text[run.clone()]) {
@@ -466,7 +467,8 @@ impl Plan {
                 let dfa = anchor.dfa(&self.compiler).ok_or(())?;
                 let cache = caches.0[b].get_or_insert_with(|| dfa.create_cache());
                 // The haystack keeps the text before `start` visible to `\b` and `^`.
-                let input = Input::new(haystack)
+                let lower = anchor.caseless.is_some();
+                let input = Input::new(if lower { lowered } else { haystack })
                     .range(start..)
                     .anchored(Anchored::Yes)
                     .earliest(true);
@@ -519,6 +521,9 @@ impl Scope {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         };
         let mut caches = pop(&self.caches).unwrap_or_default();
+        // Same length and offsets as `text`: only ASCII letters change.
+        let lowered = plan.any_lower.then(|| text.to_ascii_lowercase());
+        let lowered = lowered.as_deref().unwrap_or(text);
         let scope = self.lang as u8;
         let mut record = |id: usize, paragraph: usize, branch: Option<u32>| {
             seen.record(id, bit, paragraph);
@@ -529,7 +534,7 @@ impl Scope {
         let complete = runs.iter().all(|run| {
             plan.scan(
                 &mut caches,
-                text,
+                (text, lowered),
                 run.clone(),
                 paragraphs,
                 &paragraph_of,
@@ -655,20 +660,36 @@ fn branches_of(source: &str) -> Result<Vec<Branch>, String> {
 }
 
 /// A pattern's branch trees, left encoded when they come from the build-time table.
-fn trees_of(source: &str) -> Result<Vec<(Tree, hircode::Prefixes)>, String> {
+/// (the tree, its caseless form if any, its prefixes) per branch.
+fn trees_of(source: &str) -> Result<Vec<(Tree, Option<Tree>, hircode::Prefixes)>, String> {
     if let Some(mut code) = prebuilt().get(source).copied()
         && let Some(branches) = hircode::split_branches(&mut code)
     {
         return Ok(branches
             .into_iter()
-            .map(|(code, prefixes)| (Tree::Code(code), prefixes))
+            .map(|b| (Tree::Code(b.tree), b.caseless.map(Tree::Code), b.prefixes))
             .collect());
     }
     let branches = hircode::branches(&hircode::parse(source)?);
     Ok(branches
         .into_iter()
-        .map(|b| (Tree::Parsed(b.hir), b.prefixes))
+        .map(|b| {
+            (
+                Tree::Parsed(b.hir),
+                b.caseless.map(Tree::Parsed),
+                b.prefixes,
+            )
+        })
         .collect())
+}
+
+impl Tree {
+    fn hir(&self) -> Option<Hir> {
+        match self {
+            Tree::Code(code) => hircode::decode(&mut &code[..]),
+            Tree::Parsed(hir) => Some(hir.clone()),
+        }
+    }
 }
 
 /// A pattern's whole tree (its branches joined again).
