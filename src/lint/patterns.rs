@@ -220,8 +220,8 @@ fn lang_bit(lang: Lang) -> u8 {
 pub(crate) struct Seen {
     bits: Vec<u8>,
     paragraphs: Vec<Vec<u32>>,
-    /// The prefixed branches confirmed: (scope, branch index in its plan, paragraph).
-    branches: Vec<(u8, u32, u32)>,
+    /// The prefixed branches confirmed: (paragraph, scope, branch index in its plan), sorted.
+    branches: Vec<(u32, u8, u32)>,
 }
 
 impl Seen {
@@ -394,13 +394,13 @@ impl Plan {
         if self.has_rest.contains(&id) {
             return None;
         }
-        let mut picked: Vec<u32> = seen
-            .branches
+        // `branches` is sorted by paragraph (see `PatternIndex::scan`).
+        let from = seen.branches.partition_point(|&(p, _, _)| p < paragraph);
+        let to = seen.branches.partition_point(|&(p, _, _)| p <= paragraph);
+        let mut picked: Vec<u32> = seen.branches[from..to]
             .iter()
-            .filter(|&&(s, b, p)| {
-                s == scope && p == paragraph && self.anchored[b as usize].id == id
-            })
-            .map(|&(_, b, _)| b)
+            .filter(|&&(_, s, b)| s == scope && self.anchored[b as usize].id == id)
+            .map(|&(_, _, b)| b)
             .collect();
         if picked.is_empty() {
             return None;
@@ -528,7 +528,7 @@ impl Scope {
         let mut record = |id: usize, paragraph: usize, branch: Option<u32>| {
             seen.record(id, bit, paragraph);
             if let Some(b) = branch {
-                seen.branches.push((scope, b, paragraph as u32));
+                seen.branches.push((paragraph as u32, scope, b));
             }
         };
         let complete = runs.iter().all(|run| {
@@ -822,6 +822,8 @@ impl PatternIndex {
         for scope in &self.scopes {
             scope.scan(&self.sources, text, paragraphs, &mut seen);
         }
+        // Looked up per paragraph when a rule's spans are found.
+        seen.branches.sort_unstable();
         seen
     }
 
