@@ -82,29 +82,36 @@ pub(crate) fn parse(pattern: &str) -> Result<Hir, String> {
 }
 
 fn simplify(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Class(Class::Unicode(mut class)) => {
-            let ascii_letter = class
-                .ranges()
-                .iter()
-                .any(|r| r.start() <= 'z' && r.end() >= 'A');
-            if ascii_letter && class.ranges().len() <= 8 {
-                let mut keep = ClassUnicode::new([
-                    ClassUnicodeRange::new('\u{17F}', '\u{17F}'),
-                    ClassUnicodeRange::new('\u{212A}', '\u{212A}'),
-                ]);
-                keep.negate();
-                class.intersect(&keep);
-            }
-            Hir::class(Class::Unicode(class))
+    map_unicode_classes(hir, &|mut class| {
+        let ascii_letter = class
+            .ranges()
+            .iter()
+            .any(|r| r.start() <= 'z' && r.end() >= 'A');
+        if ascii_letter && class.ranges().len() <= 8 {
+            let mut keep = ClassUnicode::new([
+                ClassUnicodeRange::new('\u{17F}', '\u{17F}'),
+                ClassUnicodeRange::new('\u{212A}', '\u{212A}'),
+            ]);
+            keep.negate();
+            class.intersect(&keep);
         }
-        HirKind::Capture(c) => simplify(*c.sub),
+        Hir::class(Class::Unicode(class))
+    })
+}
+
+/// Rebuilds `hir` with every Unicode class replaced by what `f` makes of it, and capture groups
+/// replaced by their contents.
+fn map_unicode_classes(hir: Hir, f: &impl Fn(ClassUnicode) -> Hir) -> Hir {
+    let map = |h| map_unicode_classes(h, f);
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class)) => f(class),
+        HirKind::Capture(c) => map(*c.sub),
         HirKind::Repetition(mut r) => {
-            r.sub = Box::new(simplify(*r.sub));
+            r.sub = Box::new(map(*r.sub));
             Hir::repetition(r)
         }
-        HirKind::Concat(v) => Hir::concat(v.into_iter().map(simplify).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(simplify).collect()),
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(map).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(map).collect()),
         HirKind::Empty => Hir::empty(),
         HirKind::Literal(l) => Hir::literal(l.0),
         HirKind::Look(l) => Hir::look(l),
@@ -254,31 +261,18 @@ fn prefixes(hir: &Hir) -> Prefixes {
 /// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
 /// letter.
 fn lowercase_letters(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Class(Class::Unicode(class)) => {
-            let r = class.ranges();
-            let pair = r.len() == 2
-                && r.iter()
-                    .all(|r| r.start() == r.end() && r.start().is_ascii_alphabetic())
-                && r[0].start().to_ascii_lowercase() == r[1].start();
-            if pair {
-                Hir::literal(r[1].start().to_string().into_bytes())
-            } else {
-                Hir::class(Class::Unicode(class))
-            }
+    map_unicode_classes(hir, &|class| {
+        let r = class.ranges();
+        let pair = r.len() == 2
+            && r.iter()
+                .all(|r| r.start() == r.end() && r.start().is_ascii_alphabetic())
+            && r[0].start().to_ascii_lowercase() == r[1].start();
+        if pair {
+            Hir::literal(r[1].start().to_string().into_bytes())
+        } else {
+            Hir::class(Class::Unicode(class))
         }
-        HirKind::Capture(c) => lowercase_letters(*c.sub),
-        HirKind::Repetition(mut r) => {
-            r.sub = Box::new(lowercase_letters(*r.sub));
-            Hir::repetition(r)
-        }
-        HirKind::Concat(v) => Hir::concat(v.into_iter().map(lowercase_letters).collect()),
-        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(lowercase_letters).collect()),
-        HirKind::Empty => Hir::empty(),
-        HirKind::Literal(l) => Hir::literal(l.0),
-        HirKind::Look(l) => Hir::look(l),
-        HirKind::Class(c) => Hir::class(c),
-    }
+    })
 }
 
 /// Appends the encoding of a pattern's branches.

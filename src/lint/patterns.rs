@@ -903,12 +903,17 @@ mod tests {
         );
     }
 
+    fn embedded_rules() -> Vec<Rule> {
+        let packs = crate::lint::pack::embedded_packs();
+        packs
+            .iter()
+            .flat_map(|src| crate::lint::pack::parse_pack(src).unwrap().1)
+            .collect()
+    }
+
     #[test]
     fn every_embedded_scanning_pattern_is_prebuilt_and_decodes_to_its_parse() {
-        let mut rules = Vec::new();
-        for src in crate::lint::pack::embedded_packs() {
-            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
-        }
+        let rules = embedded_rules();
         let index = PatternIndex::build(&rules);
         assert!(index.sources.len() > 100);
         let unless = rules.iter().flat_map(|r| &r.unless);
@@ -924,10 +929,7 @@ mod tests {
 
     #[test]
     fn dfa_spans_and_is_match_agree_with_the_regex_crate_on_every_pack_pattern() {
-        let mut rules = Vec::new();
-        for src in crate::lint::pack::embedded_packs() {
-            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
-        }
+        let rules = embedded_rules();
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
         let mut texts = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -961,10 +963,7 @@ mod tests {
 
     #[test]
     fn the_prefix_plan_finds_what_each_regex_finds() {
-        let mut rules = Vec::new();
-        for src in crate::lint::pack::embedded_packs() {
-            rules.extend(crate::lint::pack::parse_pack(&src).unwrap().1);
-        }
+        let rules = embedded_rules();
         let index = PatternIndex::build(&rules);
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
         let mut texts: Vec<String> = std::fs::read_dir(dir)
