@@ -39,6 +39,7 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
 pub struct LazyRegex {
     source: String,
     compiled: OnceLock<Regex>,
+    /// Shared by clones, so a cloned rule keeps what was built.
     finder: Arc<OnceLock<Option<Finder>>>,
 }
 
