@@ -136,9 +136,9 @@ pub(crate) struct Branch {
 }
 
 /// A branch as the build-time table holds it, trees still encoded.
-pub(crate) struct EncodedBranch {
-    pub(crate) tree: &'static [u8],
-    pub(crate) caseless: Option<&'static [u8]>,
+pub(crate) struct EncodedBranch<'a> {
+    pub(crate) tree: &'a [u8],
+    pub(crate) caseless: Option<&'a [u8]>,
     pub(crate) prefixes: Prefixes,
 }
 
@@ -147,6 +147,20 @@ pub(crate) fn caseless(hir: &Hir) -> Option<Hir> {
     let mut changed = false;
     let out = fold(hir, &mut changed)?;
     changed.then_some(out)
+}
+
+/// Whether a class (`has`: whether it holds an ASCII byte) holds ASCII letters; `None` when it
+/// holds some letter in one case only, so it is not caseless.
+fn has_letters_in_both_cases(has: impl Fn(u8) -> bool) -> Option<bool> {
+    let mut letters = false;
+    for upper in b'A'..=b'Z' {
+        let (u, l) = (has(upper), has(upper.to_ascii_lowercase()));
+        if u != l {
+            return None;
+        }
+        letters |= u;
+    }
+    Some(letters)
 }
 
 fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
@@ -159,16 +173,11 @@ fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
             Hir::literal(l.0.clone())
         }
         HirKind::Class(Class::Unicode(c)) => {
-            let has = |ch: char| c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end());
-            let mut letters = false;
-            for upper in 'A'..='Z' {
-                let (u, l) = (has(upper), has(upper.to_ascii_lowercase()));
-                if u != l {
-                    return None;
-                }
-                letters |= u;
-            }
-            if !letters {
+            let has = |b: u8| {
+                let ch = char::from(b);
+                c.ranges().iter().any(|r| r.start() <= ch && ch <= r.end())
+            };
+            if !has_letters_in_both_cases(has)? {
                 return Some(hir.clone());
             }
             *changed = true;
@@ -180,15 +189,7 @@ fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
         }
         HirKind::Class(Class::Bytes(c)) => {
             let has = |b: u8| c.ranges().iter().any(|r| r.start() <= b && b <= r.end());
-            let mut letters = false;
-            for upper in b'A'..=b'Z' {
-                let (u, l) = (has(upper), has(upper.to_ascii_lowercase()));
-                if u != l {
-                    return None;
-                }
-                letters |= u;
-            }
-            if !letters {
+            if !has_letters_in_both_cases(has)? {
                 return Some(hir.clone());
             }
             *changed = true;
@@ -308,19 +309,17 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
 }
 
 /// Like [`decode_branches`], but leaves each branch's tree encoded (decoded when first needed).
-pub(crate) fn split_branches(bytes: &mut &'static [u8]) -> Option<Vec<EncodedBranch>> {
+pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBranch<'a>>> {
     let n = get(bytes)?;
     let mut branches = Vec::with_capacity(n as usize);
     for _ in 0..n {
-        let len = get(bytes)? as usize;
-        let tree: &'static [u8] = bytes.get(..len)?;
-        *bytes = &bytes[len..];
+        let tree = take(bytes)?;
+        // 0: no caseless tree, else its length + 1.
         let caseless = match get(bytes)?.checked_sub(1) {
             None => None,
             Some(len) => {
-                let len = len as usize;
-                let tree: &'static [u8] = bytes.get(..len)?;
-                *bytes = &bytes[len..];
+                let tree = bytes.get(..len as usize)?;
+                *bytes = &bytes[len as usize..];
                 Some(tree)
             }
         };
@@ -334,44 +333,40 @@ pub(crate) fn split_branches(bytes: &mut &'static [u8]) -> Option<Vec<EncodedBra
     Some(branches)
 }
 
+/// Reads a varint length and that many bytes.
+pub(crate) fn take<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
+    let n = get(bytes)? as usize;
+    let head = bytes.get(..n)?;
+    *bytes = &bytes[n..];
+    Some(head)
+}
+
 fn read_prefixes(bytes: &mut &[u8]) -> Option<Prefixes> {
     let Some(count) = get(bytes)?.checked_sub(1) else {
         return Some(None);
     };
     let mut list = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let len = get(bytes)? as usize;
-        list.push(bytes.get(..len)?.to_vec());
-        *bytes = &bytes[len..];
+        list.push(take(bytes)?.to_vec());
     }
     Some(Some(list))
 }
 
 /// Reads what [`encode_branches`] wrote; `None` on bytes it did not write.
 pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
-    let n = get(bytes)?;
-    let mut branches = Vec::with_capacity(n as usize);
-    for _ in 0..n {
-        let len = get(bytes)? as usize;
-        let mut tree = bytes.get(..len)?;
-        *bytes = &bytes[len..];
-        let hir = decode(&mut tree)?;
-        let caseless = match get(bytes)?.checked_sub(1) {
-            None => None,
-            Some(len) => {
-                let mut tree = bytes.get(..len as usize)?;
-                *bytes = &bytes[len as usize..];
-                Some(decode(&mut tree)?)
-            }
-        };
-        let prefixes = read_prefixes(bytes)?;
-        branches.push(Branch {
-            hir,
-            caseless,
-            prefixes,
-        });
-    }
-    Some(branches)
+    split_branches(bytes)?
+        .into_iter()
+        .map(|b| {
+            Some(Branch {
+                hir: decode(&mut &b.tree[..])?,
+                caseless: match b.caseless {
+                    Some(code) => Some(decode(&mut &code[..])?),
+                    None => None,
+                },
+                prefixes: b.prefixes,
+            })
+        })
+        .collect()
 }
 
 const EMPTY: u8 = 0;

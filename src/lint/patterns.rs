@@ -631,14 +631,9 @@ fn prebuilt() -> &'static HashMap<&'static str, &'static [u8]> {
     TABLE.get_or_init(|| {
         let mut table = HashMap::new();
         let mut bytes = PREBUILT;
-        let take = |bytes: &mut &'static [u8]| {
-            let n = hircode::get(bytes)? as usize;
-            let (head, rest) = (bytes.get(..n)?, bytes.get(n..)?);
-            *bytes = rest;
-            Some(head)
-        };
         while !bytes.is_empty() {
-            let (Some(source), Some(code)) = (take(&mut bytes), take(&mut bytes)) else {
+            let (Some(source), Some(code)) = (hircode::take(&mut bytes), hircode::take(&mut bytes))
+            else {
                 break;
             };
             if let Ok(source) = std::str::from_utf8(source) {
