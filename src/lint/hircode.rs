@@ -352,7 +352,9 @@ fn read_prefixes(bytes: &mut &[u8]) -> Option<Prefixes> {
     Some(Some(list))
 }
 
-/// Reads what [`encode_branches`] wrote; `None` on bytes it did not write.
+/// Reads what [`encode_branches`] wrote, trees decoded; `None` on bytes it did not write. The
+/// binary keeps trees encoded ([`split_branches`]); tests check the encoding round-trips.
+#[cfg(test)]
 pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
     split_branches(bytes)?
         .into_iter()

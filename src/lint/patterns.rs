@@ -7,7 +7,7 @@
 //! about 170 ms, far more than linting a letter; one unanchored lazy DFA over all of them (the
 //! previous design) still spent most of a cold run building DFA states.
 
-use super::hircode::{self, Branch, ascii_classes};
+use super::hircode::{self, ascii_classes};
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -644,17 +644,6 @@ fn prebuilt() -> &'static HashMap<&'static str, &'static [u8]> {
     })
 }
 
-/// A pattern's branches: decoded from the build-time table when it holds the pattern, else
-/// parsed now (user packs).
-fn branches_of(source: &str) -> Result<Vec<Branch>, String> {
-    if let Some(mut code) = prebuilt().get(source).copied()
-        && let Some(branches) = hircode::decode_branches(&mut code)
-    {
-        return Ok(branches);
-    }
-    Ok(hircode::branches(&hircode::parse(source)?))
-}
-
 /// A pattern's branch trees, left encoded when they come from the build-time table.
 /// (the tree, its caseless form if any, its prefixes) per branch.
 fn trees_of(source: &str) -> Result<Vec<(Tree, Option<Tree>, hircode::Prefixes)>, String> {
@@ -690,9 +679,10 @@ impl Tree {
 
 /// A pattern's whole tree (its branches joined again).
 fn hir_of(source: &str) -> Result<Hir, String> {
-    let branches = branches_of(source)?;
+    let branches = trees_of(source)?.into_iter().map(|(tree, _, _)| tree.hir());
+    let hirs: Option<Vec<Hir>> = branches.collect();
     Ok(Hir::alternation(
-        branches.into_iter().map(|b| b.hir).collect(),
+        hirs.ok_or("a prebuilt pattern does not decode")?,
     ))
 }
 
