@@ -1,7 +1,10 @@
 //! Every pattern of every rule that decides *whether* something appears in a letter (the `regex`
 //! rules' patterns, `require`'s `any`, `when`), found in one pass per language over that
-//! language's paragraphs (see [`Plan`]); full regexes, for match positions and `unless`, are
-//! built only when first needed, as lazy DFAs from the trees `build.rs` parsed (`hircode.rs`).
+//! language's paragraphs (see [`Plan`]). Match positions reuse that pass: the prefix hits it
+//! recorded, checked by the same per-branch automata, for only the branches that matched in the
+//! paragraph. `unless` patterns have a plan of their own, run on the sentence around a hit. A
+//! whole pattern is compiled (a lazy DFA from the tree `build.rs` parsed, `hircode.rs`) only
+//! when it has a branch without prefix literals or a DFA gives up.
 //!
 //! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`) took
 //! about 170 ms, far more than linting a letter; one unanchored lazy DFA over all of them (the
@@ -206,6 +209,8 @@ struct Owned {
     regex: Option<usize>,
     require: Range<usize>,
     when: Range<usize>,
+    /// Ids in [`PatternIndex::unless`].
+    unless: Range<usize>,
 }
 
 fn lang_bit(lang: Lang) -> u8 {
@@ -223,6 +228,10 @@ pub(crate) struct Seen {
     paragraphs: Vec<Vec<u32>>,
     /// The prefixed branches confirmed: (paragraph, scope, branch index in its plan), sorted.
     branches: Vec<(u32, u8, u32)>,
+    /// The text ASCII-lowercased, when a plan has caseless branches.
+    lowered: Option<String>,
+    /// Per scope, every prefix literal found: (start, literal), sorted; spans start from them.
+    prefix_hits: [Vec<(u32, u32)>; 2],
 }
 
 impl Seen {
@@ -248,9 +257,35 @@ struct Scope {
     lang: Lang,
     /// Global ids of the patterns.
     ids: Vec<usize>,
+    plan: Lazy,
+    /// Ids (in [`PatternIndex::unless`]) of the `unless` patterns of the scope's rules, and the
+    /// plan that looks for them in the sentences around hits.
+    unless_ids: Vec<usize>,
+    unless: Lazy,
+}
+
+/// A plan built on first use, with the lazy-DFA caches of the threads using it.
+#[derive(Debug, Default)]
+struct Lazy {
     plan: OnceLock<Option<Plan>>,
-    /// Lazy-DFA caches, one per thread that is checking a letter.
     caches: Mutex<Vec<Caches>>,
+}
+
+impl Lazy {
+    fn get(&self, ids: &[usize], sources: &[LazyRegex]) -> Option<&Plan> {
+        self.plan
+            .get_or_init(|| Plan::build(ids, sources).ok())
+            .as_ref()
+    }
+
+    /// Runs `f` with the plan (if it is built) and a thread's caches.
+    fn with<T>(&self, f: impl FnOnce(&Plan, &mut Caches) -> T) -> Option<T> {
+        let plan = self.plan.get()?.as_ref()?;
+        let mut caches = pop(&self.caches).unwrap_or_default();
+        let out = f(plan, &mut caches);
+        push(&self.caches, caches);
+        Some(out)
+    }
 }
 
 /// How a scope finds its patterns. Every top-level alternative (branch) of every pattern whose
@@ -273,8 +308,6 @@ struct Plan {
     has_rest: HashSet<usize>,
     /// Whether some branch runs on the ASCII-lowercased text.
     any_lower: bool,
-    /// Span finders for the alternatives of one pattern that matched in a paragraph.
-    span_finders: Mutex<HashMap<SpanKey, Arc<Finder>>>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
 }
@@ -315,9 +348,6 @@ impl Anchor {
             .as_ref()
     }
 }
-
-/// A pattern's global id and the (sorted) branches a span finder holds.
-type SpanKey = (usize, Vec<u32>);
 
 /// Lazy-DFA caches for one thread's scan: one per anchored branch (made on first use), and one
 /// for the unprefixed branches.
@@ -376,22 +406,13 @@ impl Plan {
             compiler: Mutex::new(nfa_compiler(false)),
             has_rest,
             any_lower,
-            span_finders: Mutex::new(HashMap::new()),
             rest,
         })
     }
 
-    /// A finder for pattern `id`'s matches in `paragraph`, made of only the alternatives that
-    /// matched there (in their order, so leftmost-first picks the same match): a rule that
-    /// fires compiles one or two small branches instead of its whole pattern. `None` when the
-    /// whole pattern is needed.
-    fn span_finder(
-        &self,
-        seen: &Seen,
-        scope: u8,
-        id: usize,
-        paragraph: u32,
-    ) -> Option<Arc<Finder>> {
+    /// The branches of pattern `id` the scan confirmed in `paragraph` (sorted), or `None` when
+    /// they do not tell (a branch without prefixes, or the scan fell back to the regexes).
+    fn confirmed(&self, seen: &Seen, scope: u8, id: usize, paragraph: u32) -> Option<Vec<u32>> {
         if self.has_rest.contains(&id) {
             return None;
         }
@@ -403,24 +424,113 @@ impl Plan {
             .filter(|&&(_, s, b)| s == scope && self.anchored[b as usize].id == id)
             .map(|&(_, _, b)| b)
             .collect();
-        if picked.is_empty() {
-            return None;
-        }
         picked.sort_unstable();
         picked.dedup();
-        let key = (id, picked);
-        if let Some(f) = self.span_finders.lock().ok()?.get(&key) {
-            return Some(f.clone());
+        (!picked.is_empty()).then_some(picked)
+    }
+
+    /// Where one of the branches `keep` accepts could start inside `range`: (start, branch),
+    /// sorted, so that branches of one pattern at one start come in the pattern's order.
+    fn candidates(
+        &self,
+        hits: impl Iterator<Item = (usize, u32)>,
+        keep: impl Fn(u32) -> bool,
+    ) -> Vec<(usize, u32)> {
+        let mut out = Vec::new();
+        for (start, literal) in hits {
+            let branches = &self.starts[literal as usize];
+            out.extend(branches.iter().filter(|&&b| keep(b)).map(|&b| (start, b)));
         }
-        let mut hirs = Vec::with_capacity(key.1.len());
-        for &b in &key.1 {
-            hirs.push(self.anchored[b as usize].tree.hir()?);
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Where branch `b`, anchored at `start`, ends its match in `texts` cut at `end` (the
+    /// earliest end, or the leftmost-first one); `Err` when its DFA gives up or cannot be built.
+    fn run_anchored(
+        &self,
+        caches: &mut Caches,
+        (text, lowered): (&str, &str),
+        end: usize,
+        (start, b): (usize, u32),
+        earliest: bool,
+    ) -> Result<Option<usize>, ()> {
+        let anchor = &self.anchored[b as usize];
+        let dfa = anchor.dfa(&self.compiler).ok_or(())?;
+        if caches.0.len() < self.anchored.len() {
+            caches.0.resize_with(self.anchored.len(), || None);
         }
-        // Anchors of one pattern were pushed in branch order, so `picked` is in that order.
-        // Spans come from the original trees, on the original text.
-        let finder = Arc::new(Finder::from_hir(Hir::alternation(hirs))?);
-        self.span_finders.lock().ok()?.insert(key, finder.clone());
-        Some(finder)
+        let cache = caches.0[b as usize].get_or_insert_with(|| dfa.create_cache());
+        // The haystack keeps the text before `start` visible to `\b` and `^`.
+        let haystack = if anchor.caseless.is_some() {
+            lowered
+        } else {
+            text
+        };
+        let input = Input::new(&haystack[..end])
+            .range(start..)
+            .anchored(Anchored::Yes)
+            .earliest(earliest);
+        let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
+        Ok(found.map(|m| m.offset()))
+    }
+
+    /// The leftmost-first, non-overlapping matches starting in `range` of the alternatives
+    /// `picked` (sorted) of one pattern, when those are the only ones that can match there:
+    /// the same spans as the whole pattern's, from the automata the scan already built.
+    fn spans(
+        &self,
+        caches: &mut Caches,
+        texts: (&str, &str),
+        range: Range<usize>,
+        (hits, picked): (&[(u32, u32)], &[u32]),
+    ) -> Result<Vec<Range<usize>>, ()> {
+        let mut out = Vec::new();
+        let (mut cursor, mut last) = (range.start, usize::MAX);
+        let keep = |b| picked.binary_search(&b).is_ok();
+        // The scan's prefix hits (sorted by start) that start in `range`.
+        let from = hits.partition_point(|&(s, _)| (s as usize) < range.start);
+        let to = hits.partition_point(|&(s, _)| (s as usize) < range.end);
+        let hits = hits[from..to].iter().map(|&(s, l)| (s as usize, l));
+        for (start, b) in self.candidates(hits, keep) {
+            // At one start the first alternative (in the pattern's order) that matches wins.
+            if start < cursor || start == last {
+                continue;
+            }
+            if let Some(end) = self.run_anchored(caches, texts, range.end, (start, b), false)? {
+                out.push(start..end);
+                (cursor, last) = (end, start);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether one of the patterns `ids` matches in `texts` (a whole haystack); `None` when it
+    /// cannot tell (a pattern with a branch without prefixes, or a DFA gave up).
+    fn any_match(
+        &self,
+        caches: &mut Caches,
+        texts: (&str, &str),
+        ids: &Range<usize>,
+    ) -> Option<bool> {
+        if ids.clone().any(|id| self.has_rest.contains(&id)) {
+            return None;
+        }
+        let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
+        let end = texts.0.len();
+        let hits = self.prefixes.find_overlapping_iter(texts.0);
+        let hits = hits.map(|h| (h.start(), h.pattern().as_u32()));
+        for candidate in self.candidates(hits, keep) {
+            if self
+                .run_anchored(caches, texts, end, candidate, true)
+                .ok()?
+                .is_some()
+            {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 
     /// Builds every branch's automaton now (validation of user packs).
@@ -439,44 +549,39 @@ impl Plan {
         (text, lowered): (&str, &str),
         run: Range<usize>,
         paragraphs: &[Paragraph],
-        paragraph_of: &impl Fn(usize) -> usize,
-        record: &mut impl FnMut(usize, usize, Option<u32>),
+        (paragraph_of, record, hits): (
+            &impl Fn(usize) -> usize,
+            &mut impl FnMut(usize, usize, Option<u32>),
+            &mut Vec<(u32, u32)>,
+        ),
     ) -> Result<(), ()> {
-        caches.0.resize_with(self.anchored.len(), || None);
         // The last paragraph each branch was found in: one confirmation per paragraph is enough.
         let mut found_in = vec![usize::MAX; self.anchored.len()];
         // The last start each branch was tried at: literals of one branch can share a start.
         let mut tried_at = vec![usize::MAX; self.anchored.len()];
         let haystack = &text[..run.end];
-        let lowered = &lowered[..run.end];
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
         for hit in self.prefixes.find_overlapping_iter(&text[run.clone()]) {
             let start = run.start + hit.start();
+            hits.push((start as u32, hit.pattern().as_u32()));
             if !current.1.contains(&start) {
                 let p = paragraph_of(start + 1);
                 current = (p, paragraphs[p].range.clone());
             }
             let paragraph = current.0;
             for &b in &self.starts[hit.pattern().as_usize()] {
-                let b = b as usize;
-                if found_in[b] == paragraph || tried_at[b] == start {
+                let i = b as usize;
+                if found_in[i] == paragraph || tried_at[i] == start {
                     continue;
                 }
-                tried_at[b] = start;
-                let anchor = &self.anchored[b];
-                let dfa = anchor.dfa(&self.compiler).ok_or(())?;
-                let cache = caches.0[b].get_or_insert_with(|| dfa.create_cache());
-                // The haystack keeps the text before `start` visible to `\b` and `^`.
-                let lower = anchor.caseless.is_some();
-                let input = Input::new(if lower { lowered } else { haystack })
-                    .range(start..)
-                    .anchored(Anchored::Yes)
-                    .earliest(true);
-                if let Some(m) = dfa.try_search_fwd(cache, &input).map_err(|_| ())? {
-                    let paragraph = paragraph_of(m.offset());
-                    found_in[b] = paragraph;
-                    record(anchor.id, paragraph, Some(b as u32));
+                tried_at[i] = start;
+                if let Some(end) =
+                    self.run_anchored(caches, (haystack, lowered), run.end, (start, b), true)?
+                {
+                    let paragraph = paragraph_of(end);
+                    found_in[i] = paragraph;
+                    record(self.anchored[i].id, paragraph, Some(b));
                 }
             }
         }
@@ -499,9 +604,7 @@ impl Plan {
 
 impl Scope {
     fn plan(&self, sources: &[LazyRegex]) -> Option<&Plan> {
-        self.plan
-            .get_or_init(|| Plan::build(&self.ids, sources).ok())
-            .as_ref()
+        self.plan.get(&self.ids, sources)
     }
 
     /// Finds the patterns in this language's paragraphs (adjacent ones as one run), recording
@@ -521,10 +624,12 @@ impl Scope {
         let Some(plan) = self.plan(sources) else {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         };
-        let mut caches = pop(&self.caches).unwrap_or_default();
         // Same length and offsets as `text`: only ASCII letters change.
-        let lowered = plan.any_lower.then(|| text.to_ascii_lowercase());
-        let lowered = lowered.as_deref().unwrap_or(text);
+        if plan.any_lower && seen.lowered.is_none() {
+            seen.lowered = Some(text.to_ascii_lowercase());
+        }
+        let lowered = seen.lowered.take();
+        let texts = (text, lowered.as_deref().unwrap_or(text));
         let scope = self.lang as u8;
         let mut record = |id: usize, paragraph: usize, branch: Option<u32>| {
             seen.record(id, bit, paragraph);
@@ -532,22 +637,24 @@ impl Scope {
                 seen.branches.push((paragraph as u32, scope, b));
             }
         };
-        let complete = runs.iter().all(|run| {
-            plan.scan(
-                &mut caches,
-                (text, lowered),
-                run.clone(),
-                paragraphs,
-                &paragraph_of,
-                &mut record,
-            )
-            .is_ok()
+        let mut hits = Vec::new();
+        let complete = self.plan.with(|plan, caches| {
+            runs.iter().all(|run| {
+                let found = (&paragraph_of, &mut record, &mut hits);
+                plan.scan(caches, texts, run.clone(), paragraphs, found)
+                    .is_ok()
+            })
         });
-        push(&self.caches, caches);
-        if !complete {
+        hits.sort_unstable();
+        seen.prefix_hits[self.lang as usize] = hits;
+        seen.lowered = lowered;
+        if complete != Some(true) {
             for &id in &self.ids {
                 seen.bits[id] &= !bit;
             }
+            // What the scan confirmed before it stopped is not the whole story: spans then come
+            // from the whole patterns.
+            seen.branches.retain(|&(_, s, _)| s != scope);
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         }
         for list in &mut seen.paragraphs {
@@ -720,6 +827,8 @@ pub(crate) struct PatternIndex {
     sources: Vec<LazyRegex>,
     rule_of: Vec<usize>,
     owned: Vec<Owned>,
+    /// Every rule's `unless` patterns, looked for only around hits.
+    unless: Vec<LazyRegex>,
     scopes: [Scope; 2],
 }
 
@@ -750,19 +859,32 @@ impl PatternIndex {
             }
             owned[i].when = add(&mut rule.when.iter().map(LazyRegex::as_str), i);
         }
+        let mut unless = Vec::new();
+        let mut unless_rule_of = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let start = unless.len();
+            unless.extend(rule.unless.iter().cloned());
+            unless_rule_of.resize(unless.len(), i);
+            owned[i].unless = start..unless.len();
+        }
+        let in_scope = |rule_of: &[usize], lang: Lang| -> Vec<usize> {
+            (0..rule_of.len())
+                .filter(|&id| rules[rule_of[id]].lang.applies_to(lang))
+                .collect()
+        };
         let scope = |lang: Lang| Scope {
             lang,
-            ids: (0..sources.len())
-                .filter(|&id| rules[rule_of[id]].lang.applies_to(lang))
-                .collect(),
-            plan: OnceLock::new(),
-            caches: Mutex::new(Vec::new()),
+            ids: in_scope(&rule_of, lang),
+            plan: Lazy::default(),
+            unless_ids: in_scope(&unless_rule_of, lang),
+            unless: Lazy::default(),
         };
         PatternIndex {
             scopes: [scope(Lang::Ja), scope(Lang::En)],
             sources,
             rule_of,
             owned,
+            unless,
         }
     }
 
@@ -789,7 +911,10 @@ impl PatternIndex {
         }
         if scopes {
             for scope in &self.scopes {
-                if !scope.plan(&self.sources).is_some_and(Plan::compile_all) {
+                let unless = scope.unless.get(&scope.unless_ids, &self.unless);
+                if !scope.plan(&self.sources).is_some_and(Plan::compile_all)
+                    || !unless.is_some_and(Plan::compile_all)
+                {
                     let rule = scope.ids.first().map_or(0, |&id| self.rule_of[id]);
                     return Err((rule, "the patterns do not fit in one automaton".into()));
                 }
@@ -804,6 +929,8 @@ impl PatternIndex {
             bits: vec![0u8; self.sources.len()],
             paragraphs: vec![Vec::new(); self.sources.len()],
             branches: Vec::new(),
+            lowered: None,
+            prefix_hits: Default::default(),
         };
         for scope in &self.scopes {
             scope.scan(&self.sources, text, paragraphs, &mut seen);
@@ -824,16 +951,35 @@ impl PatternIndex {
         paragraph: u32,
         range: Range<usize>,
     ) -> Vec<Range<usize>> {
-        let id = self.owned[rule].regex;
-        let finder = id.and_then(|id| {
+        let found = self.owned[rule].regex.and_then(|id| {
             self.scopes.iter().find_map(|scope| {
-                let plan = scope.plan.get()?.as_ref()?;
-                plan.span_finder(seen, scope.lang as u8, id, paragraph)
+                let texts = (text, seen.lowered.as_deref().unwrap_or(text));
+                scope.plan.with(|plan, caches| {
+                    let picked = plan.confirmed(seen, scope.lang as u8, id, paragraph)?;
+                    let hits = &seen.prefix_hits[scope.lang as usize];
+                    plan.spans(caches, texts, range.clone(), (hits, &picked))
+                        .ok()
+                })?
             })
         });
-        finder
-            .and_then(|f| f.find_all(text, range.clone()))
-            .unwrap_or_else(|| pattern.find_in(text, range))
+        found.unwrap_or_else(|| pattern.find_in(text, range))
+    }
+
+    /// Whether one of rule `rule`'s `unless` patterns matches in `sentence`, the sentence
+    /// around a hit in a paragraph of `lang`.
+    pub(crate) fn excepted(&self, rule: usize, lang: Lang, sentence: &str) -> bool {
+        let ids = self.owned[rule].unless.clone();
+        if ids.is_empty() {
+            return false;
+        }
+        let scope = &self.scopes[lang as usize];
+        let _ = scope.unless.get(&scope.unless_ids, &self.unless);
+        let lowered = sentence.to_ascii_lowercase();
+        let found = scope
+            .unless
+            .with(|plan, caches| plan.any_match(caches, (sentence, &lowered), &ids))
+            .flatten();
+        found.unwrap_or_else(|| self.unless[ids].iter().any(|u| u.is_match(sentence)))
     }
 
     /// The paragraphs (indices, in order) where rule `rule`'s `regex` pattern matched.
@@ -973,6 +1119,8 @@ mod tests {
                 bits: vec![0; index.sources.len()],
                 paragraphs: vec![Vec::new(); index.sources.len()],
                 branches: Vec::new(),
+                lowered: None,
+                prefix_hits: Default::default(),
             };
             for scope in &index.scopes {
                 let runs = runs_of(&paragraphs, scope.lang);
@@ -1003,6 +1151,45 @@ mod tests {
             compared += slow.bits.iter().filter(|&&b| b != 0).count();
         }
         assert!(compared > 300, "only {compared} pattern hits compared");
+    }
+
+    #[test]
+    fn unless_exceptions_found_by_the_plan_equal_each_regex() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
+        let mut texts: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flat_map(|e| {
+                let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+                text.lines().map(str::to_owned).collect::<Vec<_>>()
+            })
+            .collect();
+        for rule in &rules {
+            texts.extend(rule.examples.bad.iter().map(|b| b.text.clone()));
+            texts.extend(rule.examples.good.iter().cloned());
+        }
+        let mut excepted = 0;
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.unless.is_empty() {
+                continue;
+            }
+            for text in &texts {
+                let expected = rule.unless.iter().any(|u| u.get().is_match(text));
+                for lang in [Lang::Ja, Lang::En] {
+                    if rule.lang.applies_to(lang) {
+                        assert_eq!(
+                            index.excepted(i, lang, text),
+                            expected,
+                            "{} on {text}",
+                            rule.id
+                        );
+                    }
+                }
+                excepted += usize::from(expected);
+            }
+        }
+        assert!(excepted > 100, "only {excepted} exceptions compared");
     }
 
     #[test]
