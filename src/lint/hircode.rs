@@ -14,9 +14,11 @@ use regex_syntax::hir::{
     Repetition,
 };
 
-/// Makes `\b`, `\w` and `\d` ASCII in a pack's pattern. Their Unicode forms are what English
-/// rules never need (Japanese has no word boundaries, and digits are width-folded to ASCII before
-/// matching) and cost dearly: a Unicode `\b` cannot run in a lazy DFA on non-ASCII text, so one
+/// Makes `\b`, `\w`, `\d` and `\s` ASCII in a pack's pattern. Their Unicode forms are what
+/// English rules never need (Japanese has no word boundaries, and digits and spaces are
+/// width-folded to ASCII before matching) and cost dearly: a Unicode `\s` is a dozen multi-byte
+/// ranges in every automaton state that allows a space, which made most English DFAs too big to
+/// embed: a Unicode `\b` cannot run in a lazy DFA on non-ASCII text, so one
 /// such rule made every Japanese letter fall back to the slow engine. `\B`, `\W` and `\D` stay as
 /// written (their ASCII forms could match inside a multi-byte character).
 pub(crate) fn ascii_classes(pattern: &str) -> String {
@@ -34,6 +36,8 @@ pub(crate) fn ascii_classes(pattern: &str) -> String {
                 Some('w') => out.push_str("0-9A-Za-z_"),
                 Some('d') if class_depth == 0 => out.push_str("[0-9]"),
                 Some('d') => out.push_str("0-9"),
+                Some('s') if class_depth == 0 => out.push_str("[\\t\\n\\x0B\\x0C\\r ]"),
+                Some('s') => out.push_str("\\t\\n\\x0B\\x0C\\r "),
                 Some(n) => {
                     out.push('\\');
                     out.push(n);
@@ -217,10 +221,8 @@ fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
 /// Splits a parsed pattern into its top-level alternatives and finds their prefixes.
 #[allow(dead_code)] // the library reads prebuilt branches; it splits only user patterns
 pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
-    let alternatives = match hir.kind() {
-        HirKind::Alternation(v) => v.clone(),
-        _ => vec![hir.clone()],
-    };
+    let mut alternatives = Vec::new();
+    split(hir, &mut alternatives);
     alternatives
         .into_iter()
         .map(|hir| Branch {
@@ -229,6 +231,34 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
             hir,
         })
         .collect()
+}
+
+/// Pushes the alternatives of `hir`, looking through assertions around an alternation:
+/// `\b(?:A|B)\b` is `\bA\b|\bB\b` (an assertion matches no text and makes no choice, so
+/// leftmost-first picks the same match), and each of `A` and `B` is then a small automaton of
+/// its own instead of one big one. English rules are mostly written this way.
+fn split(hir: &Hir, out: &mut Vec<Hir>) {
+    match hir.kind() {
+        HirKind::Alternation(v) => v.iter().for_each(|h| split(h, out)),
+        HirKind::Concat(v) => {
+            let is_look = |h: &Hir| matches!(h.kind(), HirKind::Look(_));
+            let inner: Vec<usize> = (0..v.len()).filter(|&i| !is_look(&v[i])).collect();
+            let HirKind::Alternation(subs) = (match inner[..] {
+                [i] => v[i].kind(),
+                _ => return out.push(hir.clone()),
+            }) else {
+                return out.push(hir.clone());
+            };
+            let at = inner[0];
+            for sub in subs {
+                let mut parts = v[..at].to_vec();
+                parts.push(sub.clone());
+                parts.extend_from_slice(&v[at + 1..]);
+                split(&Hir::concat(parts), out);
+            }
+        }
+        _ => out.push(hir.clone()),
+    }
 }
 
 /// At most this many distinct prefixes per branch; a longer list gates too little to pay.

@@ -15,6 +15,7 @@ use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex::Regex;
+use regex_automata::dfa::{Automaton, sparse};
 use regex_automata::hybrid::{
     self,
     dfa::{Cache, DFA, OverlappingState},
@@ -24,6 +25,7 @@ use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Compiles a pack's pattern with a readable error, after [`ascii_classes`].
@@ -321,8 +323,16 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
+    /// Its DFA serialised by build.rs (for the caseless form when there is one), if small.
+    embedded: Option<&'static [u8]>,
     dfa: OnceLock<Option<DFA>>,
+    sparse: OnceLock<Option<sparse::DFA<&'static [u8]>>>,
+    /// How many checks the embedded DFA ran.
+    uses: AtomicU32,
 }
+
+/// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
+const HOT_BRANCH: u32 = 256;
 
 #[derive(Debug)]
 enum Tree {
@@ -333,6 +343,23 @@ enum Tree {
 }
 
 impl Anchor {
+    /// The embedded DFA, read in place.
+    fn sparse(&self) -> Option<&sparse::DFA<&'static [u8]>> {
+        let bytes = self.embedded?;
+        self.sparse
+            .get_or_init(|| {
+                // SAFETY: `bytes` is a DFA that build.rs serialised with this same
+                // regex-automata (one version in Cargo.lock) for this target's byte order, and
+                // `cargo test` deserialises every one of them with the checked `from_bytes`
+                // (`every_embedded_scanning_pattern_is_prebuilt_and_decodes_to_its_parse`).
+                // Checking them here instead cost 14% of linting a letter.
+                unsafe { sparse::DFA::from_bytes_unchecked(bytes) }
+                    .ok()
+                    .map(|(dfa, _)| dfa)
+            })
+            .as_ref()
+    }
+
     /// `compiler` is shared: setting one up and dropping it cost more than compiling most
     /// branches.
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
@@ -363,7 +390,7 @@ impl Plan {
         let mut has_rest = HashSet::new();
         let mut any_lower = false;
         for &id in ids {
-            for (tree, caseless, prefixes) in trees_of(sources[id].as_str())? {
+            for (tree, caseless, prefixes, embedded) in trees_of(sources[id].as_str())? {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
                     rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
@@ -385,7 +412,10 @@ impl Plan {
                     id,
                     tree,
                     caseless,
+                    embedded,
                     dfa: OnceLock::new(),
+                    sparse: OnceLock::new(),
+                    uses: AtomicU32::new(0),
                 });
             }
         }
@@ -457,11 +487,6 @@ impl Plan {
         earliest: bool,
     ) -> Result<Option<usize>, ()> {
         let anchor = &self.anchored[b as usize];
-        let dfa = anchor.dfa(&self.compiler).ok_or(())?;
-        if caches.0.len() < self.anchored.len() {
-            caches.0.resize_with(self.anchored.len(), || None);
-        }
-        let cache = caches.0[b as usize].get_or_insert_with(|| dfa.create_cache());
         // The haystack keeps the text before `start` visible to `\b` and `^`.
         let haystack = if anchor.caseless.is_some() {
             lowered
@@ -472,6 +497,21 @@ impl Plan {
             .range(start..)
             .anchored(Anchored::Yes)
             .earliest(earliest);
+        // The embedded DFA saves compiling, but a sparse DFA walks each state's transitions
+        // where a lazy one indexes a table: a branch that keeps being checked (a folder of
+        // letters) is compiled after all.
+        if anchor.dfa.get().is_none()
+            && anchor.uses.fetch_add(1, Ordering::Relaxed) < HOT_BRANCH
+            && let Some(dfa) = anchor.sparse()
+        {
+            let found = Automaton::try_search_fwd(dfa, &input).map_err(|_| ())?;
+            return Ok(found.map(|m| m.offset()));
+        }
+        let dfa = anchor.dfa(&self.compiler).ok_or(())?;
+        if caches.0.len() < self.anchored.len() {
+            caches.0.resize_with(self.anchored.len(), || None);
+        }
+        let cache = caches.0[b as usize].get_or_insert_with(|| dfa.create_cache());
         let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
         Ok(found.map(|m| m.offset()))
     }
@@ -730,47 +770,61 @@ pub(crate) fn matches_in<'t>(
 }
 
 /// The embedded packs' patterns, parsed by `build.rs`: entries of (varint length, pattern as
-/// written, varint length, [`hircode::encode`]d tree).
+/// written, varint length, [`hircode::encode_branches`]d branches, varint count, per branch a
+/// varint length and its serialised sparse anchored DFA, empty when it was too big).
 static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/patterns.bin"));
 
-fn prebuilt() -> &'static HashMap<&'static str, &'static [u8]> {
-    static TABLE: OnceLock<HashMap<&'static str, &'static [u8]>> = OnceLock::new();
+/// A pattern's encoded branches and their DFAs, as build.rs wrote them.
+type Prebuilt = (&'static [u8], Vec<&'static [u8]>);
+
+fn prebuilt() -> &'static HashMap<&'static str, Prebuilt> {
+    static TABLE: OnceLock<HashMap<&'static str, Prebuilt>> = OnceLock::new();
     TABLE.get_or_init(|| {
         let mut table = HashMap::new();
         let mut bytes = PREBUILT;
-        while !bytes.is_empty() {
-            let (Some(source), Some(code)) = (hircode::take(&mut bytes), hircode::take(&mut bytes))
-            else {
-                break;
-            };
-            if let Ok(source) = std::str::from_utf8(source) {
-                table.insert(source, code);
-            }
+        let mut entry = || {
+            let (source, code) = (hircode::take(&mut bytes)?, hircode::take(&mut bytes)?);
+            let n = hircode::get(&mut bytes)?;
+            let dfas: Option<Vec<_>> = (0..n).map(|_| hircode::take(&mut bytes)).collect();
+            Some((std::str::from_utf8(source).ok()?, (code, dfas?)))
+        };
+        while let Some((source, entry)) = entry() {
+            table.insert(source, entry);
         }
         table
     })
 }
 
+/// One branch of a pattern: its tree, its caseless form if any, its prefixes, and its
+/// embedded DFA if build.rs made one.
+type BranchTrees = (Tree, Option<Tree>, hircode::Prefixes, Option<&'static [u8]>);
+
 /// A pattern's branch trees, left encoded when they come from the build-time table.
-/// (the tree, its caseless form if any, its prefixes) per branch.
-fn trees_of(source: &str) -> Result<Vec<(Tree, Option<Tree>, hircode::Prefixes)>, String> {
-    if let Some(mut code) = prebuilt().get(source).copied()
-        && let Some(branches) = hircode::split_branches(&mut code)
+fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
+    if let Some((code, dfas)) = prebuilt().get(source)
+        && let Some(branches) = hircode::split_branches(&mut &code[..])
+        && branches.len() == dfas.len()
     {
         return Ok(branches
             .into_iter()
-            .map(|b| (Tree::Code(b.tree), b.caseless.map(Tree::Code), b.prefixes))
+            .zip(dfas)
+            .map(|(b, dfa)| {
+                let dfa = (!dfa.is_empty()).then_some(*dfa);
+                (
+                    Tree::Code(b.tree),
+                    b.caseless.map(Tree::Code),
+                    b.prefixes,
+                    dfa,
+                )
+            })
             .collect());
     }
     let branches = hircode::branches(&hircode::parse(source)?);
     Ok(branches
         .into_iter()
         .map(|b| {
-            (
-                Tree::Parsed(b.hir),
-                b.caseless.map(Tree::Parsed),
-                b.prefixes,
-            )
+            let caseless = b.caseless.map(Tree::Parsed);
+            (Tree::Parsed(b.hir), caseless, b.prefixes, None)
         })
         .collect())
 }
@@ -786,7 +840,7 @@ impl Tree {
 
 /// A pattern's whole tree (its branches joined again).
 fn hir_of(source: &str) -> Result<Hir, String> {
-    let branches = trees_of(source)?.into_iter().map(|(tree, _, _)| tree.hir());
+    let branches = trees_of(source)?.into_iter().map(|(tree, ..)| tree.hir());
     let hirs: Option<Vec<Hir>> = branches.collect();
     Ok(Hir::alternation(
         hirs.ok_or("a prebuilt pattern does not decode")?,
@@ -1016,6 +1070,10 @@ mod tests {
         );
         assert_eq!(ascii_classes(r"[\d\- ]{13,19}"), r"[0-9\- ]{13,19}");
         assert_eq!(ascii_classes(r"[^\w]"), r"[^0-9A-Za-z_]");
+        assert_eq!(
+            ascii_classes(r"a\s+b[\s,]"),
+            r"a[\t\n\x0B\x0C\r ]+b[\t\n\x0B\x0C\r ,]"
+        );
         assert_eq!(ascii_classes(r"[[:alpha:]\d]x\d"), r"[[:alpha:]0-9]x[0-9]");
         // Escaped backslashes, a literal `]` first in a class, and the negated forms stay.
         assert_eq!(ascii_classes(r"\\b[]\d]\B\W\D"), r"\\b[]0-9]\B\W\D");
@@ -1049,14 +1107,32 @@ mod tests {
         let index = PatternIndex::build(&rules);
         assert!(index.sources.len() > 100);
         let unless = rules.iter().flat_map(|r| &r.unless);
+        let (mut prefixed, mut embedded) = (0, 0);
         for source in index.sources.iter().chain(unless) {
-            let code = prebuilt()
+            let (code, dfas) = prebuilt()
                 .get(source.as_str())
                 .unwrap_or_else(|| panic!("build.rs did not prebuild `{}`", source.as_str()));
             let decoded = hircode::decode_branches(&mut &code[..]).expect("decodes");
             let parsed = hircode::parse(source.as_str()).unwrap();
             assert_eq!(decoded, hircode::branches(&parsed));
+            assert_eq!(dfas.len(), decoded.len());
+            for (branch, dfa) in decoded.iter().zip(dfas) {
+                prefixed += usize::from(branch.prefixes.is_some());
+                if !dfa.is_empty() {
+                    assert!(
+                        branch.prefixes.is_some(),
+                        "only prefixed branches run anchored"
+                    );
+                    sparse::DFA::from_bytes(dfa).expect("an embedded DFA deserialises");
+                    embedded += 1;
+                }
+            }
         }
+        // Most branches run from build.rs's DFAs; the big ones compile when first needed.
+        assert!(
+            embedded * 10 >= prefixed * 8,
+            "{embedded} of {prefixed} embedded"
+        );
     }
 
     #[test]

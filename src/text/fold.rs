@@ -1,5 +1,6 @@
-//! Width folding: full-width ASCII becomes ASCII (ＡＢＣ → ABC, ！ → !), the ideographic space a
-//! space, and half-width katakana full-width (ｱ → ア, ｶﾞ → ガ). Matching runs on the folded text so
+//! Width folding: full-width ASCII becomes ASCII (ＡＢＣ → ABC, ！ → !), every non-ASCII space
+//! (the ideographic space, a no-break space pasted from a web form) a space, and half-width
+//! katakana full-width (ｱ → ア, ｶﾞ → ガ). Matching runs on the folded text so
 //! one pattern covers every width a seller types; the offset map brings each match back to the
 //! bytes of the text as read.
 
@@ -11,17 +12,19 @@ const HALF_KANA: &str = "。「」、・ヲァィゥェォャュョッーアイ�
 pub fn fold_char(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
         '\u{FF61}'..='\u{FF9F}' => HALF_KANA
             .chars()
             .nth((c as u32 - 0xFF61) as usize)
             .unwrap_or(c),
+        // So patterns' `\s` can be ASCII (see `hircode::ascii_classes`).
+        _ if c.is_whitespace() && !c.is_ascii() => ' ',
         _ => c,
     }
 }
 
 fn needs_fold(c: char) -> bool {
-    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{FF61}'..='\u{FF9F}')
+    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{FF61}'..='\u{FF9F}')
+        || (c.is_whitespace() && !c.is_ascii())
 }
 
 /// Composes a full-width kana with a following (half-width) voiced or semi-voiced mark.
@@ -47,9 +50,12 @@ pub struct Folded<'t> {
 
 impl<'t> Folded<'t> {
     pub fn new(original: &'t str) -> Self {
-        // Every foldable character is U+3000 or encoded with a leading 0xEF byte (U+FFxx):
-        // most letters have neither, and a byte scan says so fast.
-        let maybe = original.as_bytes().contains(&0xEF) || original.contains('\u{3000}');
+        // Every foldable character's UTF-8 starts with 0xC2 (U+0085, U+00A0), 0xE1 (U+1680),
+        // 0xE2 (U+2000..U+205F), 0xE3 (U+3000) or 0xEF (U+FFxx): an English letter has none,
+        // and a byte scan says so fast.
+        let maybe = original
+            .bytes()
+            .any(|b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF));
         if !maybe || !original.chars().any(needs_fold) {
             return Folded {
                 text: Cow::Borrowed(original),
@@ -143,5 +149,22 @@ mod tests {
     #[test]
     fn ideographic_space_and_half_width_w() {
         assert_eq!(Folded::new("草　ｗｗ").text, "草 ww");
+    }
+
+    #[test]
+    fn every_non_ascii_space_becomes_a_space_and_maps_back() {
+        let s = "got\u{A0}hacked\u{2003}now\u{3000}!\u{2028}x";
+        let f = Folded::new(s);
+        assert_eq!(f.text, "got hacked now ! x");
+        let o = s.find('n').unwrap();
+        assert_eq!(f.original(f.folded(o)), o);
+        // What a pattern's ASCII `\s` sees is every space the regex crate's `\s` matches.
+        let unicode = regex::Regex::new(r"\s").unwrap();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if unicode.is_match(c.encode_utf8(&mut [0; 4])) {
+                let folded = fold_char(c);
+                assert!(folded.is_ascii_whitespace() || folded == '\x0B', "{c:?}");
+            }
+        }
     }
 }
