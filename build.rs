@@ -5,7 +5,7 @@
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
-#[allow(dead_code)] // only `parse` is needed here
+#[allow(dead_code)] // only `parse` and `key_lines` are needed here
 #[path = "src/yaml.rs"]
 mod yaml;
 
@@ -44,7 +44,18 @@ fn main() {
         if let Ok(pack) = yaml::parse::<yaml::Value>(&text) {
             collect(&pack, &mut patterns);
             let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
-            packs.push((fnv1a(text.as_bytes()), json));
+            // Each rule's line, as the YAML path finds it (values carry no positions).
+            let ids = yaml::key_lines(&text, "id");
+            let rules = pack.get("rules").and_then(|r| r.as_sequence());
+            let lines: Vec<usize> = rules
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    let id = r.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+                    ids.get(id).copied().unwrap_or(1)
+                })
+                .collect();
+            packs.push((fnv1a(text.as_bytes()), json, lines));
         }
     }
     let mut out = Vec::new();
@@ -75,10 +86,11 @@ fn main() {
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     let mut code = String::from(
-        "/// (FNV-1a of the YAML text, the pack as JSON)\npub(crate) static PACKS: &[(u64, &str)] = &[\n",
+        "/// (FNV-1a of the YAML text, the pack as JSON, each rule's line)\n\
+         pub(crate) static PACKS: &[(u64, &str, &[u32])] = &[\n",
     );
-    for (hash, json) in packs {
-        code.push_str(&format!("    ({hash}, {json:?}),\n"));
+    for (hash, json, lines) in packs {
+        code.push_str(&format!("    ({hash}, {json:?}, &{lines:?}),\n"));
     }
     code.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");

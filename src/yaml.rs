@@ -2,6 +2,7 @@
 //! this door makes a move to a maintained fork a one-line change.
 
 use serde::de::DeserializeOwned;
+use std::collections::HashMap;
 
 /// A dynamic YAML value, for the few places that must look at a document before typing it.
 pub type Value = serde_yaml::Value;
@@ -50,6 +51,21 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, YamlError> {
 /// Serialises a value as YAML (used for `appeal init` skeleton values and snapshots).
 pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, YamlError> {
     Ok(serde_yaml::to_string(value)?)
+}
+
+/// The 1-based line of the first `key: value` (or `- key: value`) line for every value, in one
+/// pass: looking each rule's id up separately made loading the packs quadratic.
+pub fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, usize> {
+    let mut lines = HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(v) = l.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            lines
+                .entry(v.trim().trim_matches(['"', '\'']))
+                .or_insert(i + 1);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

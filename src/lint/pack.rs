@@ -11,7 +11,7 @@ use super::{Category, Severity};
 use crate::yaml;
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/lints");
 
@@ -143,51 +143,91 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// The pack build.rs converted to JSON from exactly this YAML text, if any: reading it skips
-/// the YAML parser, which was most of loading the shipped packs. Errors still come from the
-/// YAML (a pack that does not parse is never converted).
-fn prebuilt_def(text: &str) -> Option<PackDef> {
+/// A pack as build.rs's JSON holds it, read straight into typed rules.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TypedPackDef {
+    pack: String,
+    lang: RuleLang,
+    #[serde(default)]
+    #[allow(dead_code)] // documentation for the pack's readers
+    description: String,
+    rules: Vec<RuleDef>,
+}
+
+/// The pack build.rs converted to JSON from exactly this YAML text, if any, read into typed
+/// rules: this skips the YAML parser and the generic value in between, which were most of
+/// loading the shipped packs. `None` (so the YAML is read, for its line numbers) when there is
+/// no such JSON or a rule in it does not fit: errors always come from the YAML.
+fn prebuilt_def(text: &str) -> Option<(TypedPackDef, &'static [u32])> {
     let hash = fnv1a(text.as_bytes());
-    let (_, json) = prebuilt::PACKS.iter().find(|(h, _)| *h == hash)?;
-    serde_json::from_str(json).ok()
+    let (_, json, lines) = prebuilt::PACKS.iter().find(|(h, ..)| *h == hash)?;
+    let def: TypedPackDef = serde_json::from_str(json).ok()?;
+    (def.rules.len() == lines.len()).then_some((def, *lines))
 }
 
 /// Parses one pack file into rules. Ids come out in full (`pack/id`).
 pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadError> {
-    let def = match prebuilt_def(&src.text) {
-        Some(def) => def,
-        None => yaml::parse::<PackDef>(&src.text).map_err(|e| LoadError::Yaml {
-            path: src.path.clone(),
-            line: e.line.unwrap_or(1),
-            column: e.column.unwrap_or(1),
-            message: e.message,
-        })?,
+    // Per rule: its definition, or its id as written (or `#n`) and what is wrong.
+    type Def = Result<RuleDef, (String, String)>;
+    // Rule lines: build.rs's, or found in the text when it is first needed.
+    let mut lines: Option<&[u32]> = None;
+    let (pack, lang, defs): (String, RuleLang, Vec<Def>) = match prebuilt_def(&src.text) {
+        Some((def, rule_lines)) => {
+            lines = Some(rule_lines);
+            (def.pack, def.lang, def.rules.into_iter().map(Ok).collect())
+        }
+        None => {
+            let def = yaml::parse::<PackDef>(&src.text).map_err(|e| LoadError::Yaml {
+                path: src.path.clone(),
+                line: e.line.unwrap_or(1),
+                column: e.column.unwrap_or(1),
+                message: e.message,
+            })?;
+            let defs = def.rules.into_iter().enumerate().map(|(n, value)| {
+                let raw_id = value
+                    .get("id")
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| format!("#{}", n + 1));
+                yaml::from_value::<RuleDef>(value)
+                    .map_err(|e| (raw_id, explain_key_error(&e.message)))
+            });
+            (def.pack, def.lang, defs.collect())
+        }
     };
-    if !is_kebab(&def.pack) {
+    if !is_kebab(&pack) {
         return Err(LoadError::Yaml {
             path: src.path.clone(),
-            line: find_line(&src.text, "pack", &def.pack),
+            line: find_line(&src.text, "pack", &pack),
             column: 1,
-            message: format!("pack id `{}` must be kebab-case (a-z, 0-9, -)", def.pack),
+            message: format!("pack id `{pack}` must be kebab-case (a-z, 0-9, -)"),
         });
     }
-    let mut rules = Vec::with_capacity(def.rules.len());
+    let mut rules = Vec::with_capacity(defs.len());
     let mut ids = HashSet::new();
-    let id_lines = key_lines(&src.text, "id");
-    for (n, value) in def.rules.into_iter().enumerate() {
-        let raw_id = value
-            .get("id")
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("#{}", n + 1));
-        let line = id_lines.get(raw_id.as_str()).copied().unwrap_or(1);
+    let mut id_lines = None;
+    for (n, def) in defs.into_iter().enumerate() {
+        let raw_id = match &def {
+            Ok(d) => d.id.clone(),
+            Err((id, _)) => id.clone(),
+        };
+        let line = match lines.and_then(|l| l.get(n)) {
+            Some(&line) => line as usize,
+            None => id_lines
+                .get_or_insert_with(|| yaml::key_lines(&src.text, "id"))
+                .get(raw_id.as_str())
+                .copied()
+                .unwrap_or(1),
+        };
         let err = |message: String| LoadError::Rule {
             path: src.path.clone(),
             line,
-            rule: format!("{}/{}", def.pack, raw_id),
+            rule: format!("{pack}/{raw_id}"),
             message,
         };
-        let rule = build_rule(value, def.lang, &def.pack).map_err(err)?;
+        let def = def.map_err(|(_, message)| err(message))?;
+        let rule = build_rule(def, lang, &pack).map_err(err)?;
         if !ids.insert(rule.id.clone()) {
             return Err(err("duplicate rule id in this pack".into()));
         }
@@ -197,11 +237,10 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
             ..rule
         });
     }
-    Ok((def.pack, rules))
+    Ok((pack, rules))
 }
 
-fn build_rule(value: yaml::Value, lang: RuleLang, pack: &str) -> Result<Rule, String> {
-    let def: RuleDef = yaml::from_value(value).map_err(|e| explain_key_error(&e.message))?;
+fn build_rule(def: RuleDef, lang: RuleLang, pack: &str) -> Result<Rule, String> {
     if !is_kebab(&def.id) {
         return Err(format!("id `{}` must be kebab-case (a-z, 0-9, -)", def.id));
     }
@@ -293,22 +332,7 @@ fn is_kebab(s: &str) -> bool {
 
 /// The 1-based line where `key: value` is written (YAML values carry no positions in serde).
 fn find_line(text: &str, key: &str, value: &str) -> usize {
-    key_lines(text, key).get(value).copied().unwrap_or(1)
-}
-
-/// The 1-based line of the first `key: value` (or `- key: value`) line for every value, in one
-/// pass: looking each rule's id up separately made loading the packs quadratic.
-fn key_lines<'t>(text: &'t str, key: &str) -> HashMap<&'t str, usize> {
-    let mut lines = HashMap::new();
-    for (i, l) in text.lines().enumerate() {
-        let l = l.trim_start().trim_start_matches("- ").trim_start();
-        if let Some(v) = l.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
-            lines
-                .entry(v.trim().trim_matches(['"', '\'']))
-                .or_insert(i + 1);
-        }
-    }
-    lines
+    yaml::key_lines(text, key).get(value).copied().unwrap_or(1)
 }
 
 #[cfg(test)]
@@ -319,14 +343,28 @@ mod tests {
     fn every_embedded_pack_loads_from_json_identical_to_its_yaml() {
         for src in embedded_packs() {
             let hash = fnv1a(src.text.as_bytes());
-            let (_, json) = prebuilt::PACKS
+            let (_, json, _) = prebuilt::PACKS
                 .iter()
-                .find(|(h, _)| *h == hash)
+                .find(|(h, ..)| *h == hash)
                 .unwrap_or_else(|| panic!("build.rs did not convert {}", src.path));
             let from_json: yaml::Value = serde_json::from_str(json).unwrap();
             let from_yaml: yaml::Value = yaml::parse(&src.text).unwrap();
             assert_eq!(from_json, from_yaml, "{}", src.path);
             assert!(prebuilt_def(&src.text).is_some(), "{}", src.path);
+            // The same rules, lines included, as when the YAML is read (another text).
+            let fast = parse_pack(&src).unwrap().1;
+            let mut other = src.clone();
+            other.text.push('\n');
+            assert!(prebuilt_def(&other.text).is_none());
+            let slow = parse_pack(&other).unwrap().1;
+            let key = |r: &Rule| (r.id.clone(), r.line, r.message.clone(), r.examples.clone());
+            let fast: Vec<_> = fast.iter().map(key).collect();
+            assert_eq!(
+                fast,
+                slow.iter().map(key).collect::<Vec<_>>(),
+                "{}",
+                src.path
+            );
         }
         // Any other text goes through the YAML parser (and its line numbers).
         assert!(prebuilt_def("pack: x\nlang: ja\nrules: []\n").is_none());
