@@ -1091,6 +1091,26 @@ mod tests {
         );
     }
 
+    /// The shipped example letters.
+    fn letters() -> Vec<String> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+            .collect()
+    }
+
+    /// Every rule's bad and good examples.
+    fn examples(rules: &[Rule]) -> Vec<String> {
+        rules
+            .iter()
+            .flat_map(|r| {
+                let bad = r.examples.bad.iter().map(|b| b.text.clone());
+                bad.chain(r.examples.good.iter().cloned())
+            })
+            .collect()
+    }
+
     fn embedded_rules() -> Vec<Rule> {
         let packs = crate::lint::pack::embedded_packs();
         packs
@@ -1136,16 +1156,9 @@ mod tests {
     #[test]
     fn dfa_spans_and_is_match_agree_with_the_regex_crate_on_every_pack_pattern() {
         let rules = embedded_rules();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
-        let mut texts = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            texts.push(std::fs::read_to_string(entry.unwrap().path()).unwrap());
-        }
         // Bad examples hold a match for nearly every rule; good ones exercise `unless`.
-        for rule in &rules {
-            texts.extend(rule.examples.bad.iter().map(|b| b.text.clone()));
-            texts.extend(rule.examples.good.iter().cloned());
-        }
+        let mut texts = letters();
+        texts.extend(examples(&rules));
         let mut checked = 0;
         for rule in &rules {
             let patterns = match &rule.matcher {
@@ -1171,19 +1184,9 @@ mod tests {
     fn the_prefix_plan_finds_what_each_regex_finds() {
         let rules = embedded_rules();
         let index = PatternIndex::build(&rules);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let mut texts = letters();
         // Every rule example, several to a text so paragraphs and languages mix.
-        let examples: Vec<String> = rules
-            .iter()
-            .flat_map(|r| {
-                let bad = r.examples.bad.iter().map(|b| b.text.clone());
-                bad.chain(r.examples.good.iter().cloned())
-            })
-            .collect();
+        let examples = examples(&rules);
         texts.extend(examples.chunks(7).map(|c| c.join("\n\n")));
         let mut compared = 0;
         for text in &texts {
@@ -1231,18 +1234,12 @@ mod tests {
     fn unless_exceptions_found_by_the_plan_equal_each_regex() {
         let rules = embedded_rules();
         let index = PatternIndex::build(&rules);
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/letters");
-        let mut texts: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .flat_map(|e| {
-                let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
-                text.lines().map(str::to_owned).collect::<Vec<_>>()
-            })
+        // `unless` sees a sentence: each line of the letters, and each example.
+        let mut texts: Vec<String> = letters()
+            .iter()
+            .flat_map(|text| text.lines().map(str::to_owned))
             .collect();
-        for rule in &rules {
-            texts.extend(rule.examples.bad.iter().map(|b| b.text.clone()));
-            texts.extend(rule.examples.good.iter().cloned());
-        }
+        texts.extend(examples(&rules));
         let mut excepted = 0;
         for (i, rule) in rules.iter().enumerate() {
             if rule.unless.is_empty() {
