@@ -348,7 +348,7 @@ impl Linter {
             active(h.rule)
                 && rule.lang.applies_to(lang)
                 && self.patterns.when(&seen, h.rule, Some(lang))
-                && !self.excepted(h.rule, &doc, &h.range)
+                && !self.excepted(h.rule, &doc, &seen, &h.range)
         });
         self.document_rules(&doc, &seen, &active, &mut hits);
         let hits = longest_per_rule(hits);
@@ -366,14 +366,14 @@ impl Linter {
     }
 
     /// Whether an `unless` exception matches in the sentence around the hit.
-    fn excepted(&self, rule: usize, doc: &Doc, range: &Range<usize>) -> bool {
+    fn excepted(&self, rule: usize, doc: &Doc, seen: &Seen, range: &Range<usize>) -> bool {
         if self.rules[rule].unless.is_empty() {
             return false;
         }
         let sentence = doc.sentence_around(range.start);
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let lang = doc.lang_at(range.start);
-        self.patterns.excepted(rule, lang, &doc.text()[s])
+        self.patterns.excepted(seen, rule, lang, doc.text(), s)
     }
 
     /// `require` and `metric` rules, which look at the document rather than at phrases.
@@ -419,7 +419,7 @@ impl Linter {
                         if !rule.lang.applies_to(lang) || !self.patterns.when(seen, i, Some(lang)) {
                             continue;
                         }
-                        if self.excepted(i, doc, &range) {
+                        if self.excepted(i, doc, seen, &range) {
                             continue;
                         }
                         let mut hit = Hit::new(i, range);

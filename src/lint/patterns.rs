@@ -1017,16 +1017,29 @@ impl PatternIndex {
         found.unwrap_or_else(|| pattern.find_in(text, range))
     }
 
-    /// Whether one of rule `rule`'s `unless` patterns matches in `sentence`, the sentence
-    /// around a hit in a paragraph of `lang`.
-    pub(crate) fn excepted(&self, rule: usize, lang: Lang, sentence: &str) -> bool {
+    /// Whether one of rule `rule`'s `unless` patterns matches in `text[sentence]`, the
+    /// sentence around a hit in a paragraph of `lang` (on its own: nothing before or after it
+    /// is visible to the pattern).
+    pub(crate) fn excepted(
+        &self,
+        seen: &Seen,
+        rule: usize,
+        lang: Lang,
+        text: &str,
+        sentence: Range<usize>,
+    ) -> bool {
         let ids = self.owned[rule].unless.clone();
         if ids.is_empty() {
             return false;
         }
         let scope = &self.scopes[lang as usize];
         let _ = scope.unless.get(&scope.unless_ids, &self.unless);
-        let lowered = sentence.to_ascii_lowercase();
+        // The scan lowercased the whole text already (same offsets).
+        let lowered = match &seen.lowered {
+            Some(all) => std::borrow::Cow::Borrowed(&all[sentence.clone()]),
+            None => std::borrow::Cow::Owned(text[sentence.clone()].to_ascii_lowercase()),
+        };
+        let sentence = &text[sentence];
         let found = scope
             .unless
             .with(|plan, caches| plan.any_match(caches, (sentence, &lowered), &ids))
@@ -1240,21 +1253,29 @@ mod tests {
             .flat_map(|text| text.lines().map(str::to_owned))
             .collect();
         texts.extend(examples(&rules));
+        // With the scan's lowercased copy of the text, and without one.
+        let seen: Vec<(Seen, Seen)> = texts
+            .iter()
+            .map(|text| {
+                let scanned = index.scan(text, &crate::text::paragraphs_and_lang(text).0);
+                let mut unscanned = scanned.clone();
+                unscanned.lowered = None;
+                (scanned, unscanned)
+            })
+            .collect();
         let mut excepted = 0;
         for (i, rule) in rules.iter().enumerate() {
             if rule.unless.is_empty() {
                 continue;
             }
-            for text in &texts {
+            for (text, (scanned, unscanned)) in texts.iter().zip(&seen) {
                 let expected = rule.unless.iter().any(|u| u.get().is_match(text));
                 for lang in [Lang::Ja, Lang::En] {
                     if rule.lang.applies_to(lang) {
-                        assert_eq!(
-                            index.excepted(i, lang, text),
-                            expected,
-                            "{} on {text}",
-                            rule.id
-                        );
+                        for seen in [scanned, unscanned] {
+                            let got = index.excepted(seen, i, lang, text, 0..text.len());
+                            assert_eq!(got, expected, "{} on {text}", rule.id);
+                        }
                     }
                 }
                 excepted += usize::from(expected);
