@@ -60,10 +60,7 @@ struct Finder {
 
 impl Finder {
     fn build(source: &str) -> Option<Finder> {
-        Finder::from_hir(hir_of(source).ok()?)
-    }
-
-    fn from_hir(hir: Hir) -> Option<Finder> {
+        let hir = hir_of(source).ok()?;
         let nfa = nfa_compiler(false).build_from_hir(&hir).ok()?;
         let forward = DFA::builder()
             .configure(DFA::config().unicode_word_boundary(true))
