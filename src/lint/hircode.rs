@@ -137,6 +137,7 @@ pub(crate) struct Branch {
     /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
     pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
+    pub(crate) needles: Option<Needles>,
 }
 
 /// A branch as the build-time table holds it, trees still encoded.
@@ -144,6 +145,19 @@ pub(crate) struct EncodedBranch<'a> {
     pub(crate) tree: &'a [u8],
     pub(crate) caseless: Option<&'a [u8]>,
     pub(crate) prefixes: Prefixes,
+    /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
+    pub(crate) needles: &'a [u8],
+}
+
+/// What a match of a branch must hold besides its prefix: every match is at most `max_len`
+/// bytes long and contains one of `literals` (ASCII-lowercased, cut to their first bytes), the
+/// literals of the last part of the branch that cannot match empty. Checked before compiling a
+/// branch whose DFA was too big to embed: for `御社[^。]{0,30}(?:ミス|誤り|…)` in a letter that
+/// names 御社 but none of the words, no automaton is built at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Needles {
+    pub(crate) max_len: u32,
+    pub(crate) literals: Vec<Vec<u8>>,
 }
 
 /// `hir` for ASCII-lowercased text (see [`Branch::caseless`]).
@@ -228,6 +242,7 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
         .map(|hir| Branch {
             prefixes: prefixes(&hir),
             caseless: caseless(&hir),
+            needles: needles(&hir),
             hir,
         })
         .collect()
@@ -289,6 +304,34 @@ fn prefixes(hir: &Hir) -> Prefixes {
     (!out.is_empty() && out.len() <= MAX_PREFIXES).then_some(out)
 }
 
+/// A branch's [`Needles`]: the prefixes of one part of its concatenation that every match
+/// passes through (it cannot match empty), after the first part; `None` when no part has a
+/// known literal set, or a match can be arbitrarily long. Of several such parts, the one whose
+/// literals are likeliest to be rare: the most characters that are not hiragana in its least
+/// such literal (「誤作動」 over 「します」), then the fewest literals.
+fn needles(hir: &Hir) -> Option<Needles> {
+    let max_len = u32::try_from(hir.properties().maximum_len()?).ok()?;
+    let HirKind::Concat(parts) = hir.kind() else {
+        return None;
+    };
+    let rarity = |literals: &Vec<Vec<u8>>| {
+        let rare_chars = |lit: &Vec<u8>| {
+            String::from_utf8_lossy(lit)
+                .chars()
+                .filter(|c| !('\u{3041}'..='\u{309F}').contains(c))
+                .count()
+        };
+        let least = literals.iter().map(rare_chars).min().unwrap_or(0);
+        (least, std::cmp::Reverse(literals.len()))
+    };
+    let literals = parts[1..]
+        .iter()
+        .filter(|part| part.properties().minimum_len().is_some_and(|n| n > 0))
+        .filter_map(prefixes)
+        .max_by_key(rarity)?;
+    Some(Needles { max_len, literals })
+}
+
 /// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
 /// letter.
 fn lowercase_letters(hir: Hir) -> Hir {
@@ -325,14 +368,40 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
         } else {
             put(out, 0);
         }
-        match &b.prefixes {
-            None => put(out, 0),
-            Some(list) => {
-                put(out, list.len() as u32 + 1);
-                for lit in list {
-                    put(out, lit.len() as u32);
-                    out.extend_from_slice(lit);
-                }
+        put_literals(out, b.prefixes.as_deref());
+        // Length first, like the trees: read when needed.
+        let mut needles = Vec::new();
+        match &b.needles {
+            None => put(&mut needles, 0),
+            Some(n) => {
+                put(&mut needles, n.max_len + 1);
+                put_literals(&mut needles, Some(&n.literals));
+            }
+        }
+        put(out, needles.len() as u32);
+        out.extend_from_slice(&needles);
+    }
+}
+
+/// Reads the needles [`encode_branches`] wrote for a branch; `None` on bytes it did not write.
+pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles>> {
+    let Some(max_len) = get(&mut bytes)?.checked_sub(1) else {
+        return Some(None);
+    };
+    let literals = read_literals(&mut bytes)??;
+    Some(Some(Needles { max_len, literals }))
+}
+
+/// 0 for none, else the count + 1 and each literal with its length.
+#[allow(dead_code)] // used by build.rs
+fn put_literals(out: &mut Vec<u8>, list: Option<&[Vec<u8>]>) {
+    match list {
+        None => put(out, 0),
+        Some(list) => {
+            put(out, list.len() as u32 + 1);
+            for lit in list {
+                put(out, lit.len() as u32);
+                out.extend_from_slice(lit);
             }
         }
     }
@@ -353,11 +422,13 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
                 Some(tree)
             }
         };
-        let prefixes = read_prefixes(bytes)?;
+        let prefixes = read_literals(bytes)?;
+        let needles = take(bytes)?;
         branches.push(EncodedBranch {
             tree,
             caseless,
             prefixes,
+            needles,
         });
     }
     Some(branches)
@@ -371,7 +442,7 @@ pub(crate) fn take<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
     Some(head)
 }
 
-fn read_prefixes(bytes: &mut &[u8]) -> Option<Prefixes> {
+fn read_literals(bytes: &mut &[u8]) -> Option<Prefixes> {
     let Some(count) = get(bytes)?.checked_sub(1) else {
         return Some(None);
     };
@@ -396,6 +467,7 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     None => None,
                 },
                 prefixes: b.prefixes,
+                needles: decode_needles(b.needles)?,
             })
         })
         .collect()
@@ -598,5 +670,35 @@ mod tests {
         let mut code = Vec::new();
         encode_branches(&branches, &mut code);
         assert_eq!(decode_branches(&mut &code[..]), Some(branches));
+    }
+
+    #[test]
+    fn needles_are_the_rarest_required_part_after_the_first() {
+        let needles_of = |pattern: &str| {
+            let hir = parse(pattern).unwrap();
+            needles(&hir).map(|n| {
+                let words: Vec<String> = n
+                    .literals
+                    .iter()
+                    .map(|l| String::from_utf8(l.clone()).unwrap())
+                    .collect();
+                (n.max_len as usize, words)
+            })
+        };
+        // In bytes: 御社, nine characters of up to 4 bytes, ミス or 誤り, でした.
+        let (max_len, words) = needles_of("御社[^。]{0,9}(?:ミス|誤り)(?:です|でした)?").unwrap();
+        assert_eq!(
+            (max_len, words),
+            (6 + 9 * 4 + 6 + 9, vec!["ミス".into(), "誤り".into()])
+        );
+        // 「します」 is in every other sentence; 「注意」 is not.
+        let (_, words) = needles_of("今後[^。]{0,9}(?:注意|確認)(?:します|いたします)").unwrap();
+        assert_eq!(words, ["注意", "確認"]);
+        // English words are found in the lowercased text.
+        let (_, words) = needles_of(r"(?i)your [^.]{0,20}(?:Fault|Mistake)").unwrap();
+        assert_eq!(words, ["fault", "mistak"]);
+        // No bound on a match's length, or nothing after the first part: no needles.
+        assert_eq!(needles_of("御社.*ミス"), None);
+        assert_eq!(needles_of("御社(?:ミス)?"), None);
     }
 }

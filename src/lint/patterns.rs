@@ -318,6 +318,9 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
+    /// What every match holds, checked before compiling the branch (see [`hircode::Needles`]):
+    /// decoded from the build-time table when first needed.
+    needles: Needled,
     /// Its DFA serialised by build.rs (for the caseless form when there is one), if small.
     embedded: Option<&'static [u8]>,
     dfa: OnceLock<Option<DFA>>,
@@ -328,6 +331,10 @@ struct Anchor {
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
 const HOT_BRANCH: u32 = 256;
+
+/// A branch not embedded is compiled after this many checks, even when its needles said no
+/// each time: searching them costs a few microseconds a check, compiling it about 100.
+const NEEDLE_CHECKS: u32 = 32;
 
 #[derive(Debug)]
 enum Tree {
@@ -353,6 +360,24 @@ impl Anchor {
                     .map(|(dfa, _)| dfa)
             })
             .as_ref()
+    }
+
+    /// Whether a match could start at `range.start` (inside `range` of the lowercased text),
+    /// judging by the branch's needles. Asked only of a branch's first [`NEEDLE_CHECKS`]
+    /// checks: a branch checked more often is compiled anyway, and its lazy DFA rejects faster
+    /// than the needles are searched.
+    fn could_match(&self, lowered: &str, range: Range<usize>) -> bool {
+        let (code, needles) = &self.needles;
+        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
+        let Some(needles) = needles else {
+            return true;
+        };
+        let end = range.end.min(range.start + needles.max_len as usize);
+        let window = &lowered.as_bytes()[range.start..end];
+        needles
+            .literals
+            .iter()
+            .any(|n| memchr::memmem::find(window, n).is_some())
     }
 
     /// `compiler` is shared: setting one up and dropping it cost more than compiling most
@@ -384,7 +409,7 @@ impl Plan {
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         let mut has_rest = HashSet::new();
         for &id in ids {
-            for (tree, caseless, prefixes, embedded) in trees_of(sources[id].as_str())? {
+            for (tree, caseless, (prefixes, needles), embedded) in trees_of(sources[id].as_str())? {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
                     rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
@@ -405,6 +430,7 @@ impl Plan {
                     id,
                     tree,
                     caseless,
+                    needles,
                     embedded,
                     dfa: OnceLock::new(),
                     sparse: OnceLock::new(),
@@ -493,13 +519,20 @@ impl Plan {
             .earliest(earliest);
         // The embedded DFA saves compiling, but a sparse DFA walks each state's transitions
         // where a lazy one indexes a table: a branch that keeps being checked (a folder of
-        // letters) is compiled after all.
-        if anchor.dfa.get().is_none()
-            && anchor.uses.fetch_add(1, Ordering::Relaxed) < HOT_BRANCH
+        // letters) is compiled after all. Until then, a branch too big to embed is compiled
+        // only when its needles say it could match here.
+        let uses = match anchor.dfa.get() {
+            None => anchor.uses.fetch_add(1, Ordering::Relaxed),
+            Some(_) => u32::MAX,
+        };
+        if uses < HOT_BRANCH
             && let Some(dfa) = anchor.sparse()
         {
             let found = Automaton::try_search_fwd(dfa, &input).map_err(|_| ())?;
             return Ok(found.map(|m| m.offset()));
+        }
+        if uses < NEEDLE_CHECKS && !anchor.could_match(lowered, start..end) {
+            return Ok(None);
         }
         let dfa = anchor.dfa(&self.compiler).ok_or(())?;
         if caches.0.len() < self.anchored.len() {
@@ -540,17 +573,15 @@ impl Plan {
         Ok(out)
     }
 
-    /// Whether one of the patterns `ids` matches in `texts` (a whole haystack); `None` when it
-    /// cannot tell (a pattern with a branch without prefixes, or a DFA gave up).
+    /// Whether a prefixed branch of one of the patterns `ids` matches in `texts` (a whole
+    /// haystack): for a pattern in `has_rest`, that is not the whole answer. `None` when a DFA
+    /// gave up.
     fn any_match(
         &self,
         caches: &mut Caches,
         texts: (&str, &str),
         ids: &Range<usize>,
     ) -> Option<bool> {
-        if ids.clone().any(|id| self.has_rest.contains(&id)) {
-            return None;
-        }
         let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
         let end = texts.0.len();
         let hits = self.prefixes.find_overlapping_iter(texts.1);
@@ -790,9 +821,16 @@ fn prebuilt() -> &'static HashMap<&'static str, Prebuilt> {
     })
 }
 
-/// One branch of a pattern: its tree, its caseless form if any, its prefixes, and its
-/// embedded DFA if build.rs made one.
-type BranchTrees = (Tree, Option<Tree>, hircode::Prefixes, Option<&'static [u8]>);
+/// One branch of a pattern: its tree, its caseless form if any, its prefixes and needles
+/// (encoded, or decoded already), and its embedded DFA if build.rs made one.
+type BranchTrees = (
+    Tree,
+    Option<Tree>,
+    (hircode::Prefixes, Needled),
+    Option<&'static [u8]>,
+);
+
+type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
 
 /// A pattern's branch trees, left encoded when they come from the build-time table.
 fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
@@ -808,7 +846,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                 (
                     Tree::Code(b.tree),
                     b.caseless.map(Tree::Code),
-                    b.prefixes,
+                    (b.prefixes, (b.needles, OnceLock::new())),
                     dfa,
                 )
             })
@@ -819,7 +857,8 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
         .into_iter()
         .map(|b| {
             let caseless = b.caseless.map(Tree::Parsed);
-            (Tree::Parsed(b.hir), caseless, b.prefixes, None)
+            let needles = (&[][..], OnceLock::from(b.needles));
+            (Tree::Parsed(b.hir), caseless, (b.prefixes, needles), None)
         })
         .collect())
 }
@@ -1039,7 +1078,13 @@ impl PatternIndex {
         let sentence = &text[sentence];
         let found = scope
             .unless
-            .with(|plan, caches| plan.any_match(caches, (sentence, &lowered), &ids))
+            .with(|plan, caches| {
+                let found = plan.any_match(caches, (sentence, &lowered), &ids)?;
+                // A pattern with a branch the plan does not hold is asked on its own, so the
+                // rule's other patterns still come from the plan.
+                let mut rest = ids.clone().filter(|id| plan.has_rest.contains(id));
+                Some(found || rest.any(|id| self.unless[id].is_match(sentence)))
+            })
             .flatten();
         found.unwrap_or_else(|| self.unless[ids].iter().any(|u| u.is_match(sentence)))
     }
@@ -1161,6 +1206,42 @@ mod tests {
             embedded * 10 >= prefixed * 8,
             "{embedded} of {prefixed} embedded"
         );
+    }
+
+    #[test]
+    fn every_match_of_a_pack_branch_holds_one_of_its_needles() {
+        let rules = embedded_rules();
+        let mut texts = letters();
+        texts.extend(examples(&rules));
+        let index = PatternIndex::build(&rules);
+        let unless = rules.iter().flat_map(|r| &r.unless);
+        let mut checked = 0;
+        for source in index.sources.iter().chain(unless) {
+            let (code, _) = &prebuilt()[source.as_str()];
+            for branch in hircode::decode_branches(&mut &code[..]).unwrap() {
+                let Some(needles) = &branch.needles else {
+                    continue;
+                };
+                let re = Regex::new(&branch.hir.to_string()).unwrap();
+                for text in &texts {
+                    let lowered = text.to_ascii_lowercase();
+                    for m in re.find_iter(text) {
+                        let found = &lowered.as_bytes()[m.range()];
+                        assert!(
+                            m.len() <= needles.max_len as usize
+                                && needles
+                                    .literals
+                                    .iter()
+                                    .any(|n| memchr::memmem::find(found, n).is_some()),
+                            "`{}` in `{text}` holds none of {needles:?}",
+                            m.as_str()
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} matches checked");
     }
 
     #[test]
