@@ -149,16 +149,20 @@ pub(crate) struct EncodedBranch<'a> {
     pub(crate) needles: &'a [u8],
 }
 
-/// What a match of a branch must hold besides its prefix: every match is at most `max_len`
-/// bytes long and contains one of `literals` (ASCII-lowercased, cut to their first bytes), the
-/// literals of the last part of the branch that cannot match empty. Checked before compiling a
-/// branch whose DFA was too big to embed: for `御社[^。]{0,30}(?:ミス|誤り|…)` in a letter that
-/// names 御社 but none of the words, no automaton is built at all.
+/// What a match of a branch must hold besides its prefix: for each of `sets`, one of its
+/// literals (ASCII-lowercased, cut to their first bytes), which start a part of the branch that
+/// cannot match empty; and at most `max_len` bytes, when that is bounded. Checked before
+/// compiling a branch whose DFA was too big to embed: for `御社[^。]{0,30}(?:ミス|誤り|…)` in
+/// a letter that names 御社 but none of the words, no automaton is built at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Needles {
-    pub(crate) max_len: u32,
-    pub(crate) literals: Vec<Vec<u8>>,
+    pub(crate) max_len: Option<u32>,
+    /// The rarest first.
+    pub(crate) sets: Vec<Vec<Vec<u8>>>,
 }
+
+/// At most this many parts of a branch give needles: each is one more search.
+const NEEDLE_SETS: usize = 3;
 
 /// `hir` for ASCII-lowercased text (see [`Branch::caseless`]).
 pub(crate) fn caseless(hir: &Hir) -> Option<Hir> {
@@ -304,32 +308,52 @@ fn prefixes(hir: &Hir) -> Prefixes {
     (!out.is_empty() && out.len() <= MAX_PREFIXES).then_some(out)
 }
 
-/// A branch's [`Needles`]: the prefixes of one part of its concatenation that every match
-/// passes through (it cannot match empty), after the first part; `None` when no part has a
-/// known literal set, or a match can be arbitrarily long. Of several such parts, the one whose
-/// literals are likeliest to be rare: the most characters that are not hiragana in its least
-/// such literal (「誤作動」 over 「します」), then the fewest literals.
+/// A branch's [`Needles`]: the prefixes of the parts of its concatenation that every match
+/// passes through (they cannot match empty), after the first; `None` when no such part has a
+/// known literal set that is worth looking for. The parts whose literals are likeliest to be
+/// rare come first: the most letters, digits and ideographs in their least such literal,
+/// hiragana counting half (「誤作動」 over 「します」, `careful` over `you`), then the fewest
+/// literals; a part that can be spaces or punctuation only is not looked for.
 fn needles(hir: &Hir) -> Option<Needles> {
-    let max_len = u32::try_from(hir.properties().maximum_len()?).ok()?;
+    let max_len = hir.properties().maximum_len();
+    let max_len = max_len.and_then(|n| u32::try_from(n).ok());
     let HirKind::Concat(parts) = hir.kind() else {
         return None;
     };
     let rarity = |literals: &Vec<Vec<u8>>| {
-        let rare_chars = |lit: &Vec<u8>| {
-            String::from_utf8_lossy(lit)
-                .chars()
-                .filter(|c| !('\u{3041}'..='\u{309F}').contains(c))
-                .count()
+        // Hiragana count half: they spell the endings every sentence has.
+        let weight = |lit: &Vec<u8>| -> usize {
+            let chars = String::from_utf8_lossy(lit).into_owned();
+            let chars = chars.chars().filter(|c| c.is_alphanumeric());
+            chars
+                .map(|c| {
+                    if ('\u{3041}'..='\u{309F}').contains(&c) {
+                        1
+                    } else {
+                        2
+                    }
+                })
+                .sum()
         };
-        let least = literals.iter().map(rare_chars).min().unwrap_or(0);
+        let least = literals.iter().map(weight).min().unwrap_or(0);
         (least, std::cmp::Reverse(literals.len()))
     };
-    let literals = parts[1..]
+    let required = |part: &&Hir| part.properties().minimum_len().is_some_and(|n| n > 0);
+    // Not the first part that holds text (after `\b`, say): its literals are the prefixes.
+    let mut sets: Vec<_> = parts
         .iter()
-        .filter(|part| part.properties().minimum_len().is_some_and(|n| n > 0))
+        .filter(required)
+        .skip(1)
         .filter_map(prefixes)
-        .max_by_key(rarity)?;
-    Some(Needles { max_len, literals })
+        .map(|set| (rarity(&set), set))
+        .filter(|((least, _), _)| *least > 0)
+        .collect();
+    // On a tie the later part: the words after a gap say more than those before it.
+    sets.reverse();
+    sets.sort_by_key(|set| std::cmp::Reverse(set.0));
+    sets.truncate(NEEDLE_SETS);
+    let sets: Vec<_> = sets.into_iter().map(|(_, set)| set).collect();
+    (!sets.is_empty()).then_some(Needles { max_len, sets })
 }
 
 /// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
@@ -370,12 +394,16 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
         }
         put_literals(out, b.prefixes.as_deref());
         // Length first, like the trees: read when needed.
+        // 0: no needles, 1: no bound on the length, else the bound + 2.
         let mut needles = Vec::new();
         match &b.needles {
             None => put(&mut needles, 0),
             Some(n) => {
-                put(&mut needles, n.max_len + 1);
-                put_literals(&mut needles, Some(&n.literals));
+                put(&mut needles, n.max_len.map_or(1, |len| len + 2));
+                put(&mut needles, n.sets.len() as u32);
+                for set in &n.sets {
+                    put_literals(&mut needles, Some(set));
+                }
             }
         }
         put(out, needles.len() as u32);
@@ -385,11 +413,19 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
 
 /// Reads the needles [`encode_branches`] wrote for a branch; `None` on bytes it did not write.
 pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles>> {
-    let Some(max_len) = get(&mut bytes)?.checked_sub(1) else {
-        return Some(None);
+    let max_len = match get(&mut bytes)? {
+        0 => return Some(None),
+        1 => None,
+        n => Some(n - 2),
     };
-    let literals = read_literals(&mut bytes)??;
-    Some(Some(Needles { max_len, literals }))
+    let count = get(&mut bytes)?;
+    let sets: Option<Vec<_>> = (0..count)
+        .map(|_| read_literals(&mut bytes).flatten())
+        .collect();
+    Some(Some(Needles {
+        max_len,
+        sets: sets?,
+    }))
 }
 
 /// 0 for none, else the count + 1 and each literal with its length.
@@ -677,28 +713,28 @@ mod tests {
         let needles_of = |pattern: &str| {
             let hir = parse(pattern).unwrap();
             needles(&hir).map(|n| {
-                let words: Vec<String> = n
-                    .literals
+                let words: Vec<String> = n.sets[0]
                     .iter()
                     .map(|l| String::from_utf8(l.clone()).unwrap())
                     .collect();
-                (n.max_len as usize, words)
+                (n.max_len.map(|n| n as usize), words)
             })
         };
         // In bytes: 御社, nine characters of up to 4 bytes, ミス or 誤り, でした.
         let (max_len, words) = needles_of("御社[^。]{0,9}(?:ミス|誤り)(?:です|でした)?").unwrap();
         assert_eq!(
             (max_len, words),
-            (6 + 9 * 4 + 6 + 9, vec!["ミス".into(), "誤り".into()])
+            (Some(6 + 9 * 4 + 6 + 9), vec!["ミス".into(), "誤り".into()])
         );
         // 「します」 is in every other sentence; 「注意」 is not.
         let (_, words) = needles_of("今後[^。]{0,9}(?:注意|確認)(?:します|いたします)").unwrap();
         assert_eq!(words, ["注意", "確認"]);
         // English words are found in the lowercased text.
-        let (_, words) = needles_of(r"(?i)your [^.]{0,20}(?:Fault|Mistake)").unwrap();
+        let (_, words) = needles_of(r"(?i)\byour [^.]{0,20}\b(?:Fault|Mistake)\b").unwrap();
         assert_eq!(words, ["fault", "mistak"]);
-        // No bound on a match's length, or nothing after the first part: no needles.
-        assert_eq!(needles_of("御社.*ミス"), None);
+        // No bound on a match's length: needles all the same.
+        assert_eq!(needles_of("御社.*ミス"), Some((None, vec!["ミス".into()])));
+        // Nothing required after the first part: no needles.
         assert_eq!(needles_of("御社(?:ミス)?"), None);
     }
 }

@@ -277,11 +277,11 @@ impl Lazy {
             .as_ref()
     }
 
-    /// Runs `f` with the plan (if it is built) and a thread's caches.
+    /// Runs `f` with the plan (if it is built) and a thread's caches, for one haystack.
     fn with<T>(&self, f: impl FnOnce(&Plan, &mut Caches) -> T) -> Option<T> {
         let plan = self.plan.get()?.as_ref()?;
         let mut caches = pop(&self.caches).unwrap_or_default();
-        let out = f(plan, &mut caches);
+        let out = f(plan, caches.for_haystack());
         push(&self.caches, caches);
         Some(out)
     }
@@ -362,24 +362,6 @@ impl Anchor {
             .as_ref()
     }
 
-    /// Whether a match could start at `range.start` (inside `range` of the lowercased text),
-    /// judging by the branch's needles. Asked only of a branch's first [`NEEDLE_CHECKS`]
-    /// checks: a branch checked more often is compiled anyway, and its lazy DFA rejects faster
-    /// than the needles are searched.
-    fn could_match(&self, lowered: &str, range: Range<usize>) -> bool {
-        let (code, needles) = &self.needles;
-        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
-        let Some(needles) = needles else {
-            return true;
-        };
-        let end = range.end.min(range.start + needles.max_len as usize);
-        let window = &lowered.as_bytes()[range.start..end];
-        needles
-            .literals
-            .iter()
-            .any(|n| memchr::memmem::find(window, n).is_some())
-    }
-
     /// `compiler` is shared: setting one up and dropping it cost more than compiling most
     /// branches.
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
@@ -396,9 +378,36 @@ impl Anchor {
     }
 }
 
-/// Lazy-DFA caches for one thread's scan: one per anchored branch (made on first use), and one
-/// for the unprefixed branches.
-type Caches = (Vec<Option<Cache>>, Option<Cache>);
+/// One thread's working memory for a plan: a lazy-DFA cache per anchored branch (made on first
+/// use) and one for the unprefixed branches, and per branch what its last needle search found.
+#[derive(Debug, Default)]
+struct Caches {
+    anchored: Vec<Option<Cache>>,
+    rest: Option<Cache>,
+    /// Valid for one haystack: cleared by [`Caches::for_haystack`].
+    needles: Vec<Option<NeedleSearch>>,
+}
+
+/// A needle search from `from` up to `to` (excluded): the first needle found starts at `found`.
+#[derive(Debug, Clone, Copy)]
+struct NeedleSearch {
+    from: usize,
+    to: usize,
+    found: Option<usize>,
+}
+
+impl Caches {
+    /// Forgets the needle searches, which hold positions in the previous haystack.
+    fn for_haystack(&mut self) -> &mut Self {
+        self.needles.clear();
+        self
+    }
+}
+
+/// How far ahead of a start the needles of a branch with no bound on its length are looked
+/// for; when the haystack goes on further and none is found, the branch is compiled after all.
+/// A letter is shorter, so its answer is exact.
+const NEEDLE_WINDOW: usize = 16 << 10;
 
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
@@ -531,16 +540,62 @@ impl Plan {
             let found = Automaton::try_search_fwd(dfa, &input).map_err(|_| ())?;
             return Ok(found.map(|m| m.offset()));
         }
-        if uses < NEEDLE_CHECKS && !anchor.could_match(lowered, start..end) {
+        if uses < NEEDLE_CHECKS && !self.could_match(caches, b, lowered, start..end) {
             return Ok(None);
         }
         let dfa = anchor.dfa(&self.compiler).ok_or(())?;
-        if caches.0.len() < self.anchored.len() {
-            caches.0.resize_with(self.anchored.len(), || None);
+        if caches.anchored.len() < self.anchored.len() {
+            caches.anchored.resize_with(self.anchored.len(), || None);
         }
-        let cache = caches.0[b as usize].get_or_insert_with(|| dfa.create_cache());
+        let cache = caches.anchored[b as usize].get_or_insert_with(|| dfa.create_cache());
         let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
         Ok(found.map(|m| m.offset()))
+    }
+
+    /// Whether branch `b` could match from `range.start` (inside `range` of the lowercased
+    /// text), judging by its needles. Asked only of a branch's first [`NEEDLE_CHECKS`] checks:
+    /// a branch checked more often is compiled anyway, and its lazy DFA rejects faster than
+    /// the needles are searched. Hits come nearly in text order, so one search usually answers
+    /// many of them: where it found the next needle, or that there is none.
+    fn could_match(&self, caches: &mut Caches, b: u32, lowered: &str, range: Range<usize>) -> bool {
+        let (code, needles) = &self.anchored[b as usize].needles;
+        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
+        let Some(needles) = needles else {
+            return true;
+        };
+        let start = range.start;
+        let reach = needles.max_len.map_or(NEEDLE_WINDOW, |n| n as usize);
+        let to = range.end.min(start.saturating_add(reach));
+        if caches.needles.len() < self.anchored.len() {
+            caches.needles.resize(self.anchored.len(), None);
+        }
+        // Where the first needle of `set` at or after `start` is, if before `to`.
+        let first = |set: &[Vec<u8>]| {
+            let window = &lowered.as_bytes()[start..to];
+            let found = set.iter().filter_map(|n| memchr::memmem::find(window, n));
+            found.min().map(|at| start + at)
+        };
+        // The rarest set's search is remembered: it answers most checks alone.
+        let memo = &mut caches.needles[b as usize];
+        let known = memo.filter(|m| m.from <= start && m.found.is_none_or(|f| f >= start));
+        let found = match known {
+            // The first needle at or after `start` is at `found` (or beyond `m.to`).
+            Some(m) if m.found.is_some() || m.to >= to => m.found.filter(|&at| at < to),
+            _ => {
+                let found = first(&needles.sets[0]);
+                *memo = Some(NeedleSearch {
+                    from: start,
+                    to,
+                    found,
+                });
+                found
+            }
+        };
+        // A set missing from the window rules a match out when the window reaches as far as a
+        // match can.
+        let exact = to == range.end || needles.max_len.is_some();
+        let missing = found.is_none() || needles.sets[1..].iter().any(|set| first(set).is_none());
+        !(missing && exact)
     }
 
     /// The leftmost-first, non-overlapping matches starting in `range` of the alternatives
@@ -651,7 +706,7 @@ impl Plan {
             }
         }
         if let Some((dfa, ids)) = &self.rest {
-            let cache = caches.1.get_or_insert_with(|| dfa.create_cache());
+            let cache = caches.rest.get_or_insert_with(|| dfa.create_cache());
             let input = Input::new(text).span(run);
             let mut state = OverlappingState::start();
             loop {
@@ -1227,12 +1282,12 @@ mod tests {
                     let lowered = text.to_ascii_lowercase();
                     for m in re.find_iter(text) {
                         let found = &lowered.as_bytes()[m.range()];
+                        let holds = |set: &Vec<Vec<u8>>| {
+                            set.iter().any(|n| memchr::memmem::find(found, n).is_some())
+                        };
                         assert!(
-                            m.len() <= needles.max_len as usize
-                                && needles
-                                    .literals
-                                    .iter()
-                                    .any(|n| memchr::memmem::find(found, n).is_some()),
+                            needles.max_len.is_none_or(|n| m.len() <= n as usize)
+                                && needles.sets.iter().all(holds),
                             "`{}` in `{text}` holds none of {needles:?}",
                             m.as_str()
                         );
@@ -1242,6 +1297,47 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    #[test]
+    fn needles_rule_out_only_what_cannot_match() {
+        let patterns = [
+            "御社[^。]{0,9}(?:ミス|誤り)",
+            r"(?i)\byour\s+\w+\s+(?:fault|mistake)\b",
+            "(?:今後|以後)[^。]{0,20}(?:注意|確認)(?:します|いたします)",
+        ];
+        let texts = [
+            "ミス。御社は。御社の対応。御社の審査担当のミス。御社。",
+            "御社の対応はとても長い文章ですが誤りではありません。御社",
+            "誤り御社",
+            "Your team. Your review team. YOUR review team made a MISTAKE.",
+            "It was my fault, not your team.",
+            "your team your team your team",
+            "今後は注意します。以後、十分に確認いたします。今後は",
+            "今後はとても長い文になりますが、注意だけは気をつけていきたいと存じます。",
+        ];
+        for pattern in patterns {
+            let sources = [LazyRegex::new(pattern)];
+            let plan = Plan::build(&[0], &sources).unwrap();
+            assert!(
+                plan.anchored.iter().all(|a| a.embedded.is_none()),
+                "a user pattern has no embedded DFA, so its needles are asked"
+            );
+            let re = Regex::new(pattern).unwrap();
+            let mut uncompiled = 0;
+            for text in texts {
+                let lowered = text.to_ascii_lowercase();
+                // A fresh plan per text: each check goes through the needles.
+                let plan = Plan::build(&[0], &sources).unwrap();
+                let mut caches = Caches::default();
+                let found = plan.any_match(&mut caches, (text, &lowered), &(0..1));
+                assert_eq!(found, Some(re.is_match(text)), "`{pattern}` on `{text}`");
+                uncompiled += usize::from(plan.anchored.iter().all(|a| a.dfa.get().is_none()));
+            }
+            let needles = |a: &Anchor| a.needles.1.get().is_some_and(Option::is_some);
+            assert!(plan.anchored.iter().all(needles), "`{pattern}` has needles");
+            assert!(uncompiled >= 3, "`{pattern}` was compiled for most texts");
+        }
     }
 
     #[test]
