@@ -59,6 +59,9 @@ fn main() {
         }
     }
     let mut out = Vec::new();
+    // Where each entry starts: the patterns come sorted, so the binary looks one up by binary
+    // search instead of hashing every pattern's text into a table first.
+    let mut index = Vec::new();
     for pattern in patterns {
         // A pattern that does not parse is left to the run-time parser, which reports it.
         let Ok(hir) = hircode::parse(&pattern) else {
@@ -67,6 +70,7 @@ fn main() {
         let branches = hircode::branches(&hir);
         let mut code = Vec::new();
         hircode::encode_branches(&branches, &mut code);
+        index.extend_from_slice(&(out.len() as u32).to_le_bytes());
         hircode::put(&mut out, pattern.len() as u32);
         out.extend_from_slice(pattern.as_bytes());
         hircode::put(&mut out, code.len() as u32);
@@ -85,6 +89,7 @@ fn main() {
     }
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
+    std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     let mut code = String::from(
         "/// (FNV-1a of the YAML text, the pack as JSON, each rule's line)\n\
          pub(crate) static PACKS: &[(u64, &str, &[u32])] = &[\n",
