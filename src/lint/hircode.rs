@@ -236,6 +236,16 @@ fn fold(hir: &Hir, changed: &mut bool) -> Option<Hir> {
     })
 }
 
+/// How prefixes and needles are compared: ASCII letters lowercased and ASCII spaces made `' '`,
+/// in the literals and in the text they are looked for in (see `patterns::Texts`). `\s` after
+/// a word made six literals of each English prefix (`your\t`, `your\n`, …); now it is one.
+pub(crate) fn fold_byte(b: u8) -> u8 {
+    match b {
+        b'\t' | b'\n' | 0x0B | 0x0C | b'\r' => b' ',
+        _ => b.to_ascii_lowercase(),
+    }
+}
+
 /// Splits a parsed pattern into its top-level alternatives and finds their prefixes.
 #[allow(dead_code)] // the library reads prebuilt branches; it splits only user patterns
 pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
@@ -297,7 +307,10 @@ fn prefixes(hir: &Hir) -> Prefixes {
     let mut out: Vec<Vec<u8>> = Vec::new();
     for lit in seq.literals()? {
         let bytes = lit.as_bytes();
-        let bytes = bytes[..bytes.len().min(PREFIX_BYTES)].to_ascii_lowercase();
+        let bytes: Vec<u8> = bytes[..bytes.len().min(PREFIX_BYTES)]
+            .iter()
+            .map(|&b| fold_byte(b))
+            .collect();
         if bytes.is_empty() {
             return None;
         }

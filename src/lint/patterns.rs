@@ -227,10 +227,55 @@ pub(crate) struct Seen {
     paragraphs: Vec<Vec<u32>>,
     /// The prefixed branches confirmed: (paragraph, scope, branch index in its plan), sorted.
     branches: Vec<(u32, u8, u32)>,
-    /// The text ASCII-lowercased (once a scope has been scanned).
-    lowered: Option<String>,
+    /// The text lowercased and folded (once a scope has been scanned).
+    lowered: Option<Lowered>,
     /// Per scope, every prefix literal found: (start, literal), sorted; spans start from them.
     prefix_hits: [Vec<(u32, u32)>; 2],
+}
+
+/// A text's [`Texts`] other than itself, made once per letter.
+#[derive(Debug, Clone)]
+struct Lowered {
+    lowered: String,
+    folded: Vec<u8>,
+}
+
+impl Lowered {
+    fn of(text: &str) -> Lowered {
+        let folded = text.bytes().map(hircode::fold_byte).collect();
+        Lowered {
+            lowered: text.to_ascii_lowercase(),
+            folded,
+        }
+    }
+
+    fn texts<'a>(&'a self, text: &'a str) -> Texts<'a> {
+        Texts {
+            text,
+            lowered: &self.lowered,
+            folded: &self.folded,
+        }
+    }
+}
+
+/// A haystack three ways, with the same length and offsets: as written; ASCII-lowercased, which
+/// the caseless branches run on; and that with ASCII spaces made `' '`, where prefixes and
+/// needles are looked for ([`hircode::fold_byte`]).
+#[derive(Debug, Clone, Copy)]
+struct Texts<'a> {
+    text: &'a str,
+    lowered: &'a str,
+    folded: &'a [u8],
+}
+
+impl<'a> Texts<'a> {
+    fn slice(self, range: Range<usize>) -> Texts<'a> {
+        Texts {
+            text: &self.text[range.clone()],
+            lowered: &self.lowered[range.clone()],
+            folded: &self.folded[range],
+        }
+    }
 }
 
 impl Seen {
@@ -510,7 +555,7 @@ impl Plan {
     fn run_anchored(
         &self,
         caches: &mut Caches,
-        (text, lowered): (&str, &str),
+        texts: Texts,
         end: usize,
         (start, b): (usize, u32),
         earliest: bool,
@@ -518,9 +563,9 @@ impl Plan {
         let anchor = &self.anchored[b as usize];
         // The haystack keeps the text before `start` visible to `\b` and `^`.
         let haystack = if anchor.caseless.is_some() {
-            lowered
+            texts.lowered
         } else {
-            text
+            texts.text
         };
         let input = Input::new(&haystack[..end])
             .range(start..)
@@ -540,7 +585,7 @@ impl Plan {
             let found = Automaton::try_search_fwd(dfa, &input).map_err(|_| ())?;
             return Ok(found.map(|m| m.offset()));
         }
-        if uses < NEEDLE_CHECKS && !self.could_match(caches, b, lowered, start..end) {
+        if uses < NEEDLE_CHECKS && !self.could_match(caches, b, texts.folded, start..end) {
             return Ok(None);
         }
         let dfa = anchor.dfa(&self.compiler).ok_or(())?;
@@ -552,12 +597,11 @@ impl Plan {
         Ok(found.map(|m| m.offset()))
     }
 
-    /// Whether branch `b` could match from `range.start` (inside `range` of the lowercased
-    /// text), judging by its needles. Asked only of a branch's first [`NEEDLE_CHECKS`] checks:
+    /// Whether branch `b` could match from `range.start` (inside `range` of the folded text), judging by its needles. Asked only of a branch's first [`NEEDLE_CHECKS`] checks:
     /// a branch checked more often is compiled anyway, and its lazy DFA rejects faster than
     /// the needles are searched. Hits come nearly in text order, so one search usually answers
     /// many of them: where it found the next needle, or that there is none.
-    fn could_match(&self, caches: &mut Caches, b: u32, lowered: &str, range: Range<usize>) -> bool {
+    fn could_match(&self, caches: &mut Caches, b: u32, folded: &[u8], range: Range<usize>) -> bool {
         let (code, needles) = &self.anchored[b as usize].needles;
         let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
         let Some(needles) = needles else {
@@ -571,7 +615,7 @@ impl Plan {
         }
         // Where the first needle of `set` at or after `start` is, if before `to`.
         let first = |set: &[Vec<u8>]| {
-            let window = &lowered.as_bytes()[start..to];
+            let window = &folded[start..to];
             let found = set.iter().filter_map(|n| memchr::memmem::find(window, n));
             found.min().map(|at| start + at)
         };
@@ -604,7 +648,7 @@ impl Plan {
     fn spans(
         &self,
         caches: &mut Caches,
-        texts: (&str, &str),
+        texts: Texts,
         range: Range<usize>,
         (hits, picked): (&[(u32, u32)], &[u32]),
     ) -> Result<Vec<Range<usize>>, ()> {
@@ -631,15 +675,10 @@ impl Plan {
     /// Whether a prefixed branch of one of the patterns `ids` matches in `texts` (a whole
     /// haystack): for a pattern in `has_rest`, that is not the whole answer. `None` when a DFA
     /// gave up.
-    fn any_match(
-        &self,
-        caches: &mut Caches,
-        texts: (&str, &str),
-        ids: &Range<usize>,
-    ) -> Option<bool> {
+    fn any_match(&self, caches: &mut Caches, texts: Texts, ids: &Range<usize>) -> Option<bool> {
         let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
-        let end = texts.0.len();
-        let hits = self.prefixes.find_overlapping_iter(texts.1);
+        let end = texts.text.len();
+        let hits = self.prefixes.find_overlapping_iter(texts.folded);
         let hits = hits.map(|h| (h.start(), h.pattern().as_u32()));
         for candidate in self.candidates(hits, keep) {
             if self
@@ -660,13 +699,12 @@ impl Plan {
             .all(|a| a.dfa(&self.compiler).is_some())
     }
 
-    /// Records where the branches match in `run` of `text` (`lowered` is `text` ASCII-lowercased,
-    /// for the caseless branches); `Err` when a DFA gives up (a Unicode word
-    /// boundary on non-ASCII text) or cannot be built.
+    /// Records where the branches match in `run` of `texts`; `Err` when a DFA gives up (a
+    /// Unicode word boundary on non-ASCII text) or cannot be built.
     fn scan(
         &self,
         caches: &mut Caches,
-        (text, lowered): (&str, &str),
+        texts: Texts,
         run: Range<usize>,
         paragraphs: &[Paragraph],
         (paragraph_of, record, hits): (
@@ -679,10 +717,12 @@ impl Plan {
         let mut found_in = vec![usize::MAX; self.anchored.len()];
         // The last start each branch was tried at: literals of one branch can share a start.
         let mut tried_at = vec![usize::MAX; self.anchored.len()];
-        let haystack = &text[..run.end];
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
-        for hit in self.prefixes.find_overlapping_iter(&lowered[run.clone()]) {
+        for hit in self
+            .prefixes
+            .find_overlapping_iter(&texts.folded[run.clone()])
+        {
             let start = run.start + hit.start();
             hits.push((start as u32, hit.pattern().as_u32()));
             if !current.1.contains(&start) {
@@ -696,9 +736,7 @@ impl Plan {
                     continue;
                 }
                 tried_at[i] = start;
-                if let Some(end) =
-                    self.run_anchored(caches, (haystack, lowered), run.end, (start, b), true)?
-                {
+                if let Some(end) = self.run_anchored(caches, texts, run.end, (start, b), true)? {
                     let paragraph = paragraph_of(end);
                     found_in[i] = paragraph;
                     record(self.anchored[i].id, paragraph, Some(b));
@@ -707,7 +745,7 @@ impl Plan {
         }
         if let Some((dfa, ids)) = &self.rest {
             let cache = caches.rest.get_or_insert_with(|| dfa.create_cache());
-            let input = Input::new(text).span(run);
+            let input = Input::new(texts.text).span(run);
             let mut state = OverlappingState::start();
             loop {
                 dfa.try_search_overlapping_fwd(cache, &input, &mut state)
@@ -744,13 +782,8 @@ impl Scope {
         if self.plan(sources).is_none() {
             return self.scan_slowly(sources, text, &runs, paragraph_of, seen);
         }
-        // Same length and offsets as `text`: only ASCII letters change. The prefixes are found
-        // in it, and the caseless branches run on it.
-        if seen.lowered.is_none() {
-            seen.lowered = Some(text.to_ascii_lowercase());
-        }
-        let lowered = seen.lowered.take();
-        let texts = (text, lowered.as_deref().unwrap_or(text));
+        let lowered = seen.lowered.take().unwrap_or_else(|| Lowered::of(text));
+        let texts = lowered.texts(text);
         let scope = self.lang as u8;
         let mut record = |id: usize, paragraph: usize, branch: Option<u32>| {
             seen.record(id, bit, paragraph);
@@ -768,7 +801,7 @@ impl Scope {
         });
         hits.sort_unstable();
         seen.prefix_hits[self.lang as usize] = hits;
-        seen.lowered = lowered;
+        seen.lowered = Some(lowered);
         if complete != Some(true) {
             for &id in &self.ids {
                 seen.bits[id] &= !bit;
@@ -1111,7 +1144,8 @@ impl PatternIndex {
     ) -> Vec<Range<usize>> {
         let found = self.owned[rule].regex.and_then(|id| {
             self.scopes.iter().find_map(|scope| {
-                let texts = (text, seen.lowered.as_deref().unwrap_or(text));
+                // A rule fires only after a scan, which lowered the text.
+                let texts = seen.lowered.as_ref()?.texts(text);
                 scope.plan.with(|plan, caches| {
                     let picked = plan.confirmed(seen, scope.lang as u8, id, paragraph)?;
                     let hits = &seen.prefix_hits[scope.lang as usize];
@@ -1140,16 +1174,21 @@ impl PatternIndex {
         }
         let scope = &self.scopes[lang as usize];
         let _ = scope.unless.get(&scope.unless_ids, &self.unless);
-        // The scan lowercased the whole text already (same offsets).
+        // The scan lowered the whole text already (same offsets).
+        let own;
         let lowered = match &seen.lowered {
-            Some(all) => std::borrow::Cow::Borrowed(&all[sentence.clone()]),
-            None => std::borrow::Cow::Owned(text[sentence.clone()].to_ascii_lowercase()),
+            Some(all) => all,
+            None => {
+                own = Lowered::of(text);
+                &own
+            }
         };
+        let texts = lowered.texts(text).slice(sentence.clone());
         let sentence = &text[sentence];
         let found = scope
             .unless
             .with(|plan, caches| {
-                let found = plan.any_match(caches, (sentence, &lowered), &ids)?;
+                let found = plan.any_match(caches, texts, &ids)?;
                 // A pattern with a branch the plan does not hold is asked on its own, so the
                 // rule's other patterns still come from the plan.
                 let mut rest = ids.clone().filter(|id| plan.has_rest.contains(id));
@@ -1293,9 +1332,9 @@ mod tests {
                 };
                 let re = Regex::new(&branch.hir.to_string()).unwrap();
                 for text in &texts {
-                    let lowered = text.to_ascii_lowercase();
+                    let folded = Lowered::of(text).folded;
                     for m in re.find_iter(text) {
-                        let found = &lowered.as_bytes()[m.range()];
+                        let found = &folded[m.range()];
                         let holds = |set: &Vec<Vec<u8>>| {
                             set.iter().any(|n| memchr::memmem::find(found, n).is_some())
                         };
@@ -1340,11 +1379,11 @@ mod tests {
             let re = Regex::new(pattern).unwrap();
             let mut uncompiled = 0;
             for text in texts {
-                let lowered = text.to_ascii_lowercase();
+                let lowered = Lowered::of(text);
                 // A fresh plan per text: each check goes through the needles.
                 let plan = Plan::build(&[0], &sources).unwrap();
                 let mut caches = Caches::default();
-                let found = plan.any_match(&mut caches, (text, &lowered), &(0..1));
+                let found = plan.any_match(&mut caches, lowered.texts(text), &(0..1));
                 assert_eq!(found, Some(re.is_match(text)), "`{pattern}` on `{text}`");
                 uncompiled += usize::from(plan.anchored.iter().all(|a| a.dfa.get().is_none()));
             }
