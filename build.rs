@@ -5,6 +5,9 @@
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
+#[allow(dead_code)] // only the encoder is needed here
+#[path = "src/lint/nfacode.rs"]
+mod nfacode;
 #[allow(dead_code)] // only `parse` and `key_lines` are needed here
 #[path = "src/yaml.rs"]
 mod yaml;
@@ -25,6 +28,7 @@ fn main() {
     println!("cargo:rerun-if-changed=templates");
     println!("cargo:rerun-if-changed=lints");
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
+    println!("cargo:rerun-if-changed=src/lint/nfacode.rs");
     let mut patterns = BTreeSet::new();
     // Each pack as JSON, keyed by a hash of its YAML text: loading reads JSON (several times
     // faster than YAML) when the text is exactly what was built.
@@ -75,16 +79,21 @@ fn main() {
         out.extend_from_slice(pattern.as_bytes());
         hircode::put(&mut out, code.len() as u32);
         out.extend_from_slice(&code);
-        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch.
+        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch, and when
+        // that is too big, its NFA (empty: none).
         hircode::put(&mut out, branches.len() as u32);
         for b in &branches {
-            let dfa = b
-                .prefixes
-                .as_ref()
-                .and_then(|_| anchored_dfa(b.caseless.as_ref().unwrap_or(&b.hir)))
-                .unwrap_or_default();
-            hircode::put(&mut out, dfa.len() as u32);
-            out.extend_from_slice(&dfa);
+            let hir = b.caseless.as_ref().unwrap_or(&b.hir);
+            let nfa = b.prefixes.as_ref().and_then(|_| anchored_nfa(hir));
+            let dfa = nfa.as_ref().and_then(anchored_dfa).unwrap_or_default();
+            let nfa = match nfa {
+                Some(nfa) if dfa.is_empty() => nfacode::encode(&nfa).unwrap_or_default(),
+                _ => Vec::new(),
+            };
+            for blob in [dfa, nfa] {
+                hircode::put(&mut out, blob.len() as u32);
+                out.extend_from_slice(&blob);
+            }
         }
     }
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -101,17 +110,21 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
 }
 
-/// A branch's anchored DFA, serialised sparse for the target's byte order, when it is small;
-/// built as `patterns.rs` builds the lazy one (same NFA settings, leftmost-first).
-fn anchored_dfa(hir: &Hir) -> Option<Vec<u8>> {
-    let nfa = thompson::Compiler::new()
+/// A branch's NFA, compiled as `patterns.rs` compiles one.
+fn anchored_nfa(hir: &Hir) -> Option<thompson::NFA> {
+    thompson::Compiler::new()
         .configure(
             thompson::Config::new()
                 .shrink(false)
                 .which_captures(WhichCaptures::None),
         )
         .build_from_hir(hir)
-        .ok()?;
+        .ok()
+}
+
+/// A branch's anchored DFA, serialised sparse for the target's byte order, when it is small;
+/// built as `patterns.rs` builds the lazy one (leftmost-first).
+fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
     // Small limits: a branch that needs more is left to the lazy DFA, quickly.
     let dfa = dense::Builder::new()
         .configure(
@@ -120,7 +133,7 @@ fn anchored_dfa(hir: &Hir) -> Option<Vec<u8>> {
                 .dfa_size_limit(Some(1 << 20))
                 .determinize_size_limit(Some(4 << 20)),
         )
-        .build_from_nfa(&nfa)
+        .build_from_nfa(nfa)
         .ok()?
         .to_sparse()
         .ok()?;

@@ -5,6 +5,7 @@ mod engine;
 mod fix;
 mod hircode;
 mod metric;
+mod nfacode;
 mod pack;
 mod patterns;
 mod phrases;

@@ -11,6 +11,7 @@
 //! previous design) still spent most of a cold run building DFA states.
 
 use super::hircode::{self, ascii_classes};
+use super::nfacode;
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -368,6 +369,9 @@ struct Anchor {
     needles: Needled,
     /// Its DFA serialised by build.rs (for the caseless form when there is one), if small.
     embedded: Option<&'static [u8]>,
+    /// Else its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of
+    /// compiled when the branch is first needed.
+    nfa: &'static [u8],
     dfa: OnceLock<Option<DFA>>,
     sparse: OnceLock<Option<sparse::DFA<&'static [u8]>>>,
     /// How many checks the embedded DFA ran.
@@ -412,8 +416,13 @@ impl Anchor {
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                let hir = self.caseless.as_ref().unwrap_or(&self.tree).hir()?;
-                let nfa = compiler.lock().ok()?.build_from_hir(&hir).ok()?;
+                let nfa = match nfacode::decode(self.nfa) {
+                    Some(nfa) => nfa,
+                    None => {
+                        let hir = self.caseless.as_ref().unwrap_or(&self.tree).hir()?;
+                        compiler.lock().ok()?.build_from_hir(&hir).ok()?
+                    }
+                };
                 DFA::builder()
                     .configure(DFA::config().unicode_word_boundary(true))
                     .build_from_nfa(nfa)
@@ -463,7 +472,9 @@ impl Plan {
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         let mut has_rest = HashSet::new();
         for &id in ids {
-            for (tree, caseless, (prefixes, needles), embedded) in trees_of(sources[id].as_str())? {
+            for (tree, caseless, (prefixes, needles), (embedded, nfa)) in
+                trees_of(sources[id].as_str())?
+            {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
                     rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
@@ -486,6 +497,7 @@ impl Plan {
                     caseless,
                     needles,
                     embedded,
+                    nfa,
                     dfa: OnceLock::new(),
                     sparse: OnceLock::new(),
                     uses: AtomicU32::new(0),
@@ -892,8 +904,9 @@ static PREBUILT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/patterns.bin"
 /// which is the patterns' sorted order.
 static PREBUILT_INDEX: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/patterns.idx"));
 
-/// A pattern's encoded branches and their DFAs, as build.rs wrote them.
-type Prebuilt = (&'static [u8], Vec<&'static [u8]>);
+/// A pattern's encoded branches and per branch its DFA and NFA, as build.rs wrote them (empty
+/// when there is none).
+type Prebuilt = (&'static [u8], Vec<(&'static [u8], &'static [u8])>);
 
 /// The build-time entry for `source`, found by binary search over the entries (hashing every
 /// pattern's text into a table cost 7% of linting a letter).
@@ -920,37 +933,39 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
     };
     let code = hircode::take(&mut bytes)?;
     let n = hircode::get(&mut bytes)?;
-    let dfas: Option<Vec<_>> = (0..n).map(|_| hircode::take(&mut bytes)).collect();
-    Some((code, dfas?))
+    let mut automaton = || Some((hircode::take(&mut bytes)?, hircode::take(&mut bytes)?));
+    let automata: Option<Vec<_>> = (0..n).map(|_| automaton()).collect();
+    Some((code, automata?))
 }
 
 /// One branch of a pattern: its tree, its caseless form if any, its prefixes and needles
-/// (encoded, or decoded already), and its embedded DFA if build.rs made one.
+/// (encoded, or decoded already), and its DFA if build.rs embedded one, else its NFA if build.rs
+/// encoded one (empty when not).
 type BranchTrees = (
     Tree,
     Option<Tree>,
     (hircode::Prefixes, Needled),
-    Option<&'static [u8]>,
+    (Option<&'static [u8]>, &'static [u8]),
 );
 
 type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
 
 /// A pattern's branch trees, left encoded when they come from the build-time table.
 fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
-    if let Some((code, dfas)) = prebuilt(source)
+    if let Some((code, automata)) = prebuilt(source)
         && let Some(branches) = hircode::split_branches(&mut &code[..])
-        && branches.len() == dfas.len()
+        && branches.len() == automata.len()
     {
         return Ok(branches
             .into_iter()
-            .zip(dfas)
-            .map(|(b, dfa)| {
+            .zip(automata)
+            .map(|(b, (dfa, nfa))| {
                 let dfa = (!dfa.is_empty()).then_some(dfa);
                 (
                     Tree::Code(b.tree),
                     b.caseless.map(Tree::Code),
                     (b.prefixes, (b.needles, OnceLock::new())),
-                    dfa,
+                    (dfa, nfa),
                 )
             })
             .collect());
@@ -961,7 +976,12 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
         .map(|b| {
             let caseless = b.caseless.map(Tree::Parsed);
             let needles = (&[][..], OnceLock::from(b.needles));
-            (Tree::Parsed(b.hir), caseless, (b.prefixes, needles), None)
+            (
+                Tree::Parsed(b.hir),
+                caseless,
+                (b.prefixes, needles),
+                (None, &[][..]),
+            )
         })
         .collect())
 }
@@ -1289,15 +1309,15 @@ mod tests {
         let index = PatternIndex::build(&rules);
         assert!(index.sources.len() > 100);
         let unless = rules.iter().flat_map(|r| &r.unless);
-        let (mut prefixed, mut embedded) = (0, 0);
+        let (mut prefixed, mut embedded, mut nfas) = (0, 0, 0);
         for source in index.sources.iter().chain(unless) {
-            let (code, dfas) = prebuilt(source.as_str())
+            let (code, automata) = prebuilt(source.as_str())
                 .unwrap_or_else(|| panic!("build.rs did not prebuild `{}`", source.as_str()));
             let decoded = hircode::decode_branches(&mut &code[..]).expect("decodes");
             let parsed = hircode::parse(source.as_str()).unwrap();
             assert_eq!(decoded, hircode::branches(&parsed));
-            assert_eq!(dfas.len(), decoded.len());
-            for (branch, dfa) in decoded.iter().zip(dfas) {
+            assert_eq!(automata.len(), decoded.len());
+            for (branch, (dfa, nfa)) in decoded.iter().zip(automata) {
                 prefixed += usize::from(branch.prefixes.is_some());
                 if !dfa.is_empty() {
                     assert!(
@@ -1306,9 +1326,19 @@ mod tests {
                     );
                     sparse::DFA::from_bytes(dfa).expect("an embedded DFA deserialises");
                     embedded += 1;
+                } else if branch.prefixes.is_some() {
+                    // The NFA build.rs encoded is the one the branch compiles to.
+                    let hir = branch.caseless.as_ref().unwrap_or(&branch.hir);
+                    let compiled = nfa_compiler(false).build_from_hir(hir).unwrap();
+                    let rebuilt = nfacode::decode(nfa).expect("an embedded NFA decodes");
+                    assert_eq!(rebuilt.states(), compiled.states(), "{}", source.as_str());
+                    assert_eq!(rebuilt.start_anchored(), compiled.start_anchored());
+                    assert_eq!(rebuilt.start_unanchored(), compiled.start_unanchored());
+                    nfas += 1;
                 }
             }
         }
+        assert!(nfas > 100, "only {nfas} NFAs embedded");
         // Most branches run from build.rs's DFAs; the big ones compile when first needed.
         assert!(
             embedded * 10 >= prefixed * 8,

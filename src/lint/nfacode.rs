@@ -1,0 +1,174 @@
+//! A compact encoding of a Thompson NFA, so that build.rs can compile the branches whose DFA is
+//! too big to embed and the binary can rebuild their NFAs without compiling them again.
+//!
+//! Why: compiling such a branch (a wide gap over any character before a list of words) from its
+//! tree costs about a million instructions, mostly expanding each counted copy of a UTF-8 class;
+//! rebuilding the finished NFA state by state through `thompson::Builder` costs a fraction of
+//! that. The final NFA has no empty states, so adding its states in order gives every state the
+//! same id, and `Builder::build` gives back the same NFA (a test checks every shipped one).
+
+use super::hircode::{get, put};
+use regex_automata::nfa::thompson::{Builder, NFA, State, Transition};
+use regex_automata::util::look::Look;
+use regex_automata::util::primitives::StateID;
+
+const BYTE_RANGE: u8 = 0;
+const SPARSE: u8 = 1;
+const LOOK: u8 = 2;
+const UNION: u8 = 3;
+const BINARY_UNION: u8 = 4;
+const FAIL: u8 = 5;
+const MATCH: u8 = 6;
+
+/// Appends `nfa`'s encoding; `None` (nothing worth writing) for an NFA with states this encoding
+/// does not hold (capture groups, several patterns, dense states) or another look matcher.
+#[allow(dead_code)] // used by build.rs
+pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
+    if nfa.pattern_len() != 1 || nfa.is_reverse() {
+        return None;
+    }
+    let mut out = Vec::new();
+    let id = |out: &mut Vec<u8>, sid: StateID| put(out, sid.as_u32());
+    put(&mut out, nfa.states().len() as u32);
+    out.push(u8::from(nfa.is_utf8()));
+    id(&mut out, nfa.start_anchored());
+    id(&mut out, nfa.start_unanchored());
+    id(&mut out, nfa.start_pattern(0.into())?);
+    let range = |out: &mut Vec<u8>, t: &Transition| {
+        out.extend_from_slice(&[t.start, t.end]);
+        put(out, t.next.as_u32());
+    };
+    for state in nfa.states() {
+        match state {
+            State::ByteRange { trans } => {
+                out.push(BYTE_RANGE);
+                range(&mut out, trans);
+            }
+            State::Sparse(sparse) => {
+                out.push(SPARSE);
+                put(&mut out, sparse.transitions.len() as u32);
+                sparse.transitions.iter().for_each(|t| range(&mut out, t));
+            }
+            State::Look { look, next } => {
+                out.push(LOOK);
+                put(&mut out, look.as_repr());
+                id(&mut out, *next);
+            }
+            State::Union { alternates } => {
+                out.push(UNION);
+                put(&mut out, alternates.len() as u32);
+                alternates.iter().for_each(|&a| id(&mut out, a));
+            }
+            State::BinaryUnion { alt1, alt2 } => {
+                out.push(BINARY_UNION);
+                id(&mut out, *alt1);
+                id(&mut out, *alt2);
+            }
+            State::Fail => out.push(FAIL),
+            State::Match { .. } => out.push(MATCH),
+            State::Dense(_) | State::Capture { .. } => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Rebuilds the NFA [`encode`] wrote; `None` on bytes it did not write.
+pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
+    let bytes = &mut bytes;
+    let len = get(bytes)?;
+    // Every id names one of the `len` states (`Builder::build` would panic on another).
+    let id = |bytes: &mut &[u8]| {
+        let sid = get(bytes)?;
+        (sid < len).then(|| StateID::new(sid as usize).ok())?
+    };
+    let (&utf8, rest) = bytes.split_first()?;
+    *bytes = rest;
+    let (anchored, unanchored, pattern) = (id(bytes)?, id(bytes)?, id(bytes)?);
+    let range = |bytes: &mut &[u8]| {
+        let (&[start, end], rest) = bytes.split_first_chunk::<2>()?;
+        *bytes = rest;
+        let next = id(bytes)?;
+        (start <= end).then_some(Transition { start, end, next })
+    };
+    let mut builder = Builder::new();
+    builder.set_utf8(utf8 == 1);
+    builder.start_pattern().ok()?;
+    for _ in 0..len {
+        let (&tag, rest) = bytes.split_first()?;
+        *bytes = rest;
+        let added = match tag {
+            BYTE_RANGE => builder.add_range(range(bytes)?),
+            SPARSE => {
+                let n = get(bytes)?;
+                let list: Option<Vec<_>> = (0..n).map(|_| range(bytes)).collect();
+                builder.add_sparse(list?)
+            }
+            LOOK => {
+                let look = Look::from_repr(get(bytes)?)?;
+                builder.add_look(id(bytes)?, look)
+            }
+            UNION => {
+                let n = get(bytes)?;
+                let list: Option<Vec<_>> = (0..n).map(|_| id(bytes)).collect();
+                builder.add_union(list?)
+            }
+            BINARY_UNION => builder.add_union(vec![id(bytes)?, id(bytes)?]),
+            FAIL => builder.add_fail(),
+            MATCH => builder.add_match(),
+            _ => return None,
+        };
+        added.ok()?;
+    }
+    if !bytes.is_empty() {
+        return None;
+    }
+    builder.finish_pattern(pattern).ok()?;
+    builder.build(anchored, unanchored).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex_automata::nfa::thompson::{self, WhichCaptures};
+
+    fn compile(pattern: &str) -> NFA {
+        thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .shrink(false)
+                    .which_captures(WhichCaptures::None),
+            )
+            .build(pattern)
+            .unwrap()
+    }
+
+    #[test]
+    fn nfas_round_trip_state_for_state() {
+        for pattern in [
+            r"(?i)\byour\s+\w+\s+(?:fault|mistake)\b",
+            "御社[^。]{0,9}(?:ミス|誤り)",
+            r"(?m)^\d{4}-\d{2}$|a+b*|[a-c]",
+        ] {
+            let nfa = compile(pattern);
+            let code = encode(&nfa).unwrap();
+            let back = decode(&code).unwrap();
+            assert_eq!(back.states(), nfa.states(), "{pattern}");
+            assert_eq!(back.start_anchored(), nfa.start_anchored());
+            assert_eq!(back.start_unanchored(), nfa.start_unanchored());
+            assert_eq!(back.is_utf8(), nfa.is_utf8());
+            // Cut short or with a byte changed, it is refused or still a valid NFA, never a
+            // panic.
+            assert!(decode(&code[..code.len() - 1]).is_none());
+            for i in 0..code.len() {
+                let mut bad = code.clone();
+                bad[i] ^= 0x55;
+                let _ = decode(&bad);
+            }
+        }
+        let captures = thompson::NFA::new("(a)").unwrap();
+        assert!(
+            encode(&captures).is_none(),
+            "capture states are not encoded"
+        );
+    }
+}
