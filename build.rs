@@ -5,7 +5,7 @@
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
-#[allow(dead_code)] // only the encoder is needed here
+#[allow(dead_code)] // only the encoder and the compiler settings are needed here
 #[path = "src/lint/nfacode.rs"]
 mod nfacode;
 #[allow(dead_code)] // only `parse` and `key_lines` are needed here
@@ -13,7 +13,7 @@ mod nfacode;
 mod yaml;
 
 use regex_automata::dfa::{StartKind, dense};
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::nfa::thompson;
 use regex_syntax::hir::Hir;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -113,11 +113,7 @@ fn main() {
 /// A branch's NFA, compiled as `patterns.rs` compiles one.
 fn anchored_nfa(hir: &Hir) -> Option<thompson::NFA> {
     thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .shrink(false)
-                .which_captures(WhichCaptures::None),
-        )
+        .configure(nfacode::config())
         .build_from_hir(hir)
         .ok()
 }

@@ -8,9 +8,18 @@
 //! same id, and `Builder::build` gives back the same NFA (a test checks every shipped one).
 
 use super::hircode::{get, put};
-use regex_automata::nfa::thompson::{Builder, NFA, State, Transition};
+use regex_automata::nfa::thompson::{self, Builder, NFA, State, Transition, WhichCaptures};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
+
+/// How the packs' patterns are compiled to NFAs, at build time and at run time alike: no capture
+/// groups (nothing reads them) and no shrinking (it costs more than it saves on one search).
+pub(crate) fn config() -> thompson::Config {
+    thompson::Config::new()
+        .shrink(false)
+        .which_captures(WhichCaptures::None)
+        .nfa_size_limit(Some(256 << 20))
+}
 
 const BYTE_RANGE: u8 = 0;
 const SPARSE: u8 = 1;
@@ -129,15 +138,10 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use regex_automata::nfa::thompson::{self, WhichCaptures};
 
     fn compile(pattern: &str) -> NFA {
         thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .shrink(false)
-                    .which_captures(WhichCaptures::None),
-            )
+            .configure(config())
             .build(pattern)
             .unwrap()
     }

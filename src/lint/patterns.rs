@@ -21,7 +21,7 @@ use regex_automata::hybrid::{
     self,
     dfa::{Cache, DFA, OverlappingState},
 };
-use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::collections::{HashMap, HashSet};
@@ -1004,16 +1004,10 @@ fn hir_of(source: &str) -> Result<Hir, String> {
     ))
 }
 
-/// The NFA compiler for pack patterns: no capture groups (nothing reads them), forward or reverse.
+/// The NFA compiler for pack patterns ([`nfacode::config`]), forward or reverse.
 fn nfa_compiler(reverse: bool) -> thompson::Compiler {
     let mut compiler = thompson::Compiler::new();
-    compiler.configure(
-        thompson::Config::new()
-            .shrink(false)
-            .reverse(reverse)
-            .which_captures(WhichCaptures::None)
-            .nfa_size_limit(Some(256 << 20)),
-    );
+    compiler.configure(nfacode::config().reverse(reverse));
     compiler
 }
 
