@@ -150,10 +150,11 @@ pub(crate) struct EncodedBranch<'a> {
 }
 
 /// What a match of a branch must hold besides its prefix: for each of `sets`, one of its
-/// literals (ASCII-lowercased, cut to their first bytes), which start a part of the branch that
-/// cannot match empty; and at most `max_len` bytes, when that is bounded. Checked before
-/// compiling a branch whose DFA was too big to embed: for `御社[^。]{0,30}(?:ミス|誤り|…)` in
-/// a letter that names 御社 but none of the words, no automaton is built at all.
+/// literals (folded by [`fold_byte`], cut to their first bytes), which start a part of the
+/// branch that cannot match empty; and at most `max_len` bytes, when that is bounded. Checked
+/// before building the automaton of a branch whose DFA was too big to embed: for
+/// `御社[^。]{0,30}(?:ミス|誤り|…)` in a letter that names 御社 but none of the words, none is
+/// built at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Needles {
     pub(crate) max_len: Option<u32>,

@@ -3,8 +3,11 @@
 //! language's paragraphs (see [`Plan`]). Match positions reuse that pass: the prefix hits it
 //! recorded, checked by the same per-branch automata, for only the branches that matched in the
 //! paragraph. `unless` patterns have a plan of their own, run on the sentence around a hit. A
-//! whole pattern is compiled (a lazy DFA from the tree `build.rs` parsed, `hircode.rs`) only
-//! when it has a branch without prefix literals or a DFA gives up.
+//! branch runs on the DFA build.rs embedded for it, or, when that was too big, on a lazy DFA
+//! over the NFA build.rs embedded (`nfacode.rs`), built only once the branch's needles (words
+//! every match holds, `hircode::Needles`) turn up. A whole pattern is compiled (a lazy DFA from
+//! the tree `build.rs` parsed, `hircode.rs`) only when it has a branch without prefix literals
+//! or a DFA gives up.
 //!
 //! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`) took
 //! about 170 ms, far more than linting a letter; one unanchored lazy DFA over all of them (the
@@ -381,8 +384,9 @@ struct Anchor {
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
 const HOT_BRANCH: u32 = 256;
 
-/// A branch not embedded is compiled after this many checks, even when its needles said no
-/// each time: searching them costs a few microseconds a check, compiling it about 100.
+/// A branch without an embedded DFA gets its lazy DFA after this many checks, even when its
+/// needles said no each time: a search for them costs far less than building the automaton
+/// once, but many of them do not.
 const NEEDLE_CHECKS: u32 = 32;
 
 #[derive(Debug)]
@@ -609,10 +613,11 @@ impl Plan {
         Ok(found.map(|m| m.offset()))
     }
 
-    /// Whether branch `b` could match from `range.start` (inside `range` of the folded text), judging by its needles. Asked only of a branch's first [`NEEDLE_CHECKS`] checks:
-    /// a branch checked more often is compiled anyway, and its lazy DFA rejects faster than
-    /// the needles are searched. Hits come nearly in text order, so one search usually answers
-    /// many of them: where it found the next needle, or that there is none.
+    /// Whether branch `b` could match from `range.start` (inside `range` of the folded text),
+    /// judging by its needles. Asked only of a branch's first [`NEEDLE_CHECKS`] checks: a branch
+    /// checked more often is built anyway, and its lazy DFA rejects faster than the needles are
+    /// searched. Hits come nearly in text order, so one search usually answers many of them:
+    /// where it found the next needle, or that there is none.
     fn could_match(&self, caches: &mut Caches, b: u32, folded: &[u8], range: Range<usize>) -> bool {
         let (code, needles) = &self.anchored[b as usize].needles;
         let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
