@@ -30,8 +30,9 @@ fn main() {
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
     println!("cargo:rerun-if-changed=src/lint/nfacode.rs");
     let mut patterns = BTreeSet::new();
-    // Each pack as JSON, keyed by a hash of its YAML text: loading reads JSON (several times
-    // faster than YAML) when the text is exactly what was built.
+    // Each pack's text, and as JSON when it parses: loading reads the JSON (several times
+    // faster than YAML) when the text is exactly this one. The texts are embedded from here,
+    // as `&str`, so the binary does not validate them as UTF-8 again at every start.
     let mut packs = Vec::new();
     let mut files: Vec<_> = std::fs::read_dir("lints")
         .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -41,26 +42,34 @@ fn main() {
         if !path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             continue;
         }
-        // A pack that does not parse is reported, with its line, when the binary loads it.
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        // A pack that is not UTF-8 is not embedded; `cargo test` loads every shipped pack.
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        if let Ok(pack) = yaml::parse::<yaml::Value>(&text) {
-            collect(&pack, &mut patterns);
-            let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
-            // Each rule's line, as the YAML path finds it (values carry no positions).
-            let ids = yaml::key_lines(&text, "id");
-            let rules = pack.get("rules").and_then(|r| r.as_sequence());
-            let lines: Vec<usize> = rules
-                .into_iter()
-                .flatten()
-                .map(|r| {
-                    let id = r.get("id").and_then(|v| v.as_str()).unwrap_or_default();
-                    ids.get(id).copied().unwrap_or(1)
-                })
-                .collect();
-            packs.push((fnv1a(text.as_bytes()), json, lines));
-        }
+        // A pack that does not parse is reported, with its line, when the binary loads it.
+        let Ok(pack) = yaml::parse::<yaml::Value>(&text) else {
+            packs.push((name, text, String::new(), Vec::new()));
+            continue;
+        };
+        collect(&pack, &mut patterns);
+        let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
+        // Each rule's line, as the YAML path finds it (values carry no positions).
+        let ids = yaml::key_lines(&text, "id");
+        let rules = pack.get("rules").and_then(|r| r.as_sequence());
+        let lines: Vec<usize> = rules
+            .into_iter()
+            .flatten()
+            .map(|r| {
+                let id = r.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+                ids.get(id).copied().unwrap_or(1)
+            })
+            .collect();
+        packs.push((name, text, json, lines));
     }
     let mut out = Vec::new();
     // Where each entry starts: the patterns come sorted, so the binary looks one up by binary
@@ -100,11 +109,13 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     let mut code = String::from(
-        "/// (FNV-1a of the YAML text, the pack as JSON, each rule's line)\n\
-         pub(crate) static PACKS: &[(u64, &str, &[u32])] = &[\n",
+        "/// (file name, the YAML text, the pack as JSON or empty, each rule's line)\n\
+         pub(crate) static PACKS: &[(&str, &str, &str, &[u32])] = &[\n",
     );
-    for (hash, json, lines) in packs {
-        code.push_str(&format!("    ({hash}, {json:?}, &{lines:?}),\n"));
+    for (name, text, json, lines) in packs {
+        code.push_str(&format!(
+            "    ({name:?}, {text:?}, {json:?}, &{lines:?}),\n"
+        ));
     }
     code.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
@@ -138,13 +149,6 @@ fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
         _ => dfa.to_bytes_little_endian(),
     };
     (bytes.len() <= MAX_EMBEDDED_DFA).then_some(bytes)
-}
-
-/// The hash `pack.rs` looks a pack's text up by (it has a copy: keep the two the same).
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and

@@ -9,11 +9,8 @@ use super::require::{Require, RequireDef};
 use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
 use crate::yaml;
-use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 use std::collections::HashSet;
-
-static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/lints");
 
 /// The text of one pack file, wherever it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,22 +22,13 @@ pub struct PackSource {
     pub embedded: bool,
 }
 
-/// The packs compiled into the binary, in file-name order.
+/// The packs compiled into the binary (build.rs embeds `lints/`), in file-name order.
 pub fn embedded_packs() -> Vec<PackSource> {
-    let mut files: Vec<_> = EMBEDDED
-        .files()
-        .filter(|f| {
-            f.path()
-                .extension()
-                .is_some_and(|e| e == "yaml" || e == "yml")
-        })
-        .collect();
-    files.sort_by_key(|f| f.path());
-    files
-        .into_iter()
-        .map(|f| PackSource {
-            path: format!("lints/{}", f.path().display()),
-            text: f.contents_utf8().unwrap_or_default().to_owned(),
+    prebuilt::PACKS
+        .iter()
+        .map(|(name, text, ..)| PackSource {
+            path: format!("lints/{name}"),
+            text: (*text).to_owned(),
             embedded: true,
         })
         .collect()
@@ -136,13 +124,6 @@ mod prebuilt {
     include!(concat!(env!("OUT_DIR"), "/packs.rs"));
 }
 
-/// FNV-1a, as build.rs computes it.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// A pack as build.rs's JSON holds it, read straight into typed rules.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -160,8 +141,7 @@ struct TypedPackDef {
 /// loading the shipped packs. `None` (so the YAML is read, for its line numbers) when there is
 /// no such JSON or a rule in it does not fit: errors always come from the YAML.
 fn prebuilt_def(text: &str) -> Option<(TypedPackDef, &'static [u32])> {
-    let hash = fnv1a(text.as_bytes());
-    let (_, json, lines) = prebuilt::PACKS.iter().find(|(h, ..)| *h == hash)?;
+    let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| *yaml == text)?;
     let def: TypedPackDef = serde_json::from_str(json).ok()?;
     (def.rules.len() == lines.len()).then_some((def, *lines))
 }
@@ -342,10 +322,9 @@ mod tests {
     #[test]
     fn every_embedded_pack_loads_from_json_identical_to_its_yaml() {
         for src in embedded_packs() {
-            let hash = fnv1a(src.text.as_bytes());
-            let (_, json, _) = prebuilt::PACKS
+            let (_, _, json, _) = prebuilt::PACKS
                 .iter()
-                .find(|(h, ..)| *h == hash)
+                .find(|(_, yaml, ..)| *yaml == src.text)
                 .unwrap_or_else(|| panic!("build.rs did not convert {}", src.path));
             let from_json: yaml::Value = serde_json::from_str(json).unwrap();
             let from_yaml: yaml::Value = yaml::parse(&src.text).unwrap();
