@@ -1193,17 +1193,16 @@ impl PatternIndex {
         }
         let scope = &self.scopes[lang as usize];
         let _ = scope.unless.get(&scope.unless_ids, &self.unless);
-        // The scan lowered the whole text already (same offsets).
+        let sentence_text = &text[sentence.clone()];
+        // The scan lowered the whole text already (same offsets); else only the sentence is.
         let own;
-        let lowered = match &seen.lowered {
-            Some(all) => all,
+        let texts = match &seen.lowered {
+            Some(all) => all.texts(text).slice(sentence),
             None => {
-                own = Lowered::of(text);
-                &own
+                own = Lowered::of(sentence_text);
+                own.texts(sentence_text)
             }
         };
-        let texts = lowered.texts(text).slice(sentence.clone());
-        let sentence = &text[sentence];
         let found = scope
             .unless
             .with(|plan, caches| {
@@ -1211,10 +1210,10 @@ impl PatternIndex {
                 // A pattern with a branch the plan does not hold is asked on its own, so the
                 // rule's other patterns still come from the plan.
                 let mut rest = ids.clone().filter(|id| plan.has_rest.contains(id));
-                Some(found || rest.any(|id| self.unless[id].is_match(sentence)))
+                Some(found || rest.any(|id| self.unless[id].is_match(sentence_text)))
             })
             .flatten();
-        found.unwrap_or_else(|| self.unless[ids].iter().any(|u| u.is_match(sentence)))
+        found.unwrap_or_else(|| self.unless[ids].iter().any(|u| u.is_match(sentence_text)))
     }
 
     /// The paragraphs (indices, in order) where rule `rule`'s `regex` pattern matched.
