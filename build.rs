@@ -19,9 +19,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 /// A branch's DFA is embedded when its sparse form is at most this big: nearly every branch of
-/// the shipped packs, in about 8 MB. The rest (long gaps over any character before a long list
-/// of words) are compiled lazily at run time, when a letter holds one of their prefixes. At
-/// 16 KB the binary was 2.5 MB smaller and a Japanese letter cost 25% more instructions.
+/// the shipped packs. The rest (long gaps over any character before a long list of words) get
+/// their NFA embedded instead (nfacode.rs), made a lazy DFA at run time when a letter holds
+/// their prefix and needles. At 16 KB the binary was 2.5 MB smaller and a Japanese letter cost
+/// 25% more instructions.
 const MAX_EMBEDDED_DFA: usize = 64 << 10;
 
 fn main() {
