@@ -137,6 +137,9 @@ pub(crate) struct Branch {
     /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
     pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
+    /// Longer prefixes, checked at a prefix hit before the branch's automaton runs (see
+    /// [`leads`]).
+    pub(crate) leads: Prefixes,
     pub(crate) needles: Option<Needles>,
 }
 
@@ -145,6 +148,8 @@ pub(crate) struct EncodedBranch<'a> {
     pub(crate) tree: &'a [u8],
     pub(crate) caseless: Option<&'a [u8]>,
     pub(crate) prefixes: Prefixes,
+    /// Still encoded: read in place by [`leads_at`].
+    pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
     pub(crate) needles: &'a [u8],
 }
@@ -256,6 +261,7 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
         .into_iter()
         .map(|hir| Branch {
             prefixes: prefixes(&hir),
+            leads: leads(&hir),
             caseless: caseless(&hir),
             needles: needles(&hir),
             hir,
@@ -320,6 +326,144 @@ fn prefixes(hir: &Hir) -> Prefixes {
         }
     }
     (!out.is_empty() && out.len() <= MAX_PREFIXES).then_some(out)
+}
+
+/// At most this many bytes of a lead (eight Japanese characters).
+pub(crate) const LEAD_BYTES: usize = 24;
+
+/// At most this many leads per branch: each is compared at every hit of the branch's prefixes.
+const MAX_LEADS: usize = 32;
+
+/// A branch's leads: the literals every match starts with, like its prefixes but longer and
+/// read through runs of spaces, so that `I\s+will\s+never` leads with `i will never` where its
+/// prefix is `i `. The prefixes stay short because every one of them is a state of the
+/// Aho-Corasick automaton built when a letter is linted; a lead costs nothing until its prefix
+/// is hit, and then rules out most hits before the branch's automaton runs: `i ` starts about a
+/// hundred English branches.
+///
+/// A space in a lead stands for a run of one or more spaces (folded by [`fold_byte`]), and
+/// leads never hold two spaces in a row: every match, [`squeeze`]d, starts with a lead.
+/// `None` when the leads say no more than the prefixes.
+fn leads(hir: &Hir) -> Prefixes {
+    let seq = regex_syntax::hir::literal::Extractor::new()
+        .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
+        .limit_total(4 * MAX_LEADS)
+        .extract(&lowercase_letters(spaces_as_one(hir.clone())));
+    let literals = seq.literals()?;
+    let squeezed: Vec<Vec<u8>> = literals
+        .iter()
+        .map(|lit| {
+            let mut out: Vec<u8> = Vec::new();
+            for b in lit.as_bytes().iter().map(|&b| fold_byte(b)) {
+                if !(b == b' ' && out.last() == Some(&b' ')) {
+                    out.push(b);
+                }
+            }
+            out
+        })
+        .collect();
+    // The longest cut that keeps the list short.
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    for cut in [LEAD_BYTES, 16, 12, 8] {
+        out.clear();
+        for lit in &squeezed {
+            let lit = &lit[..lit.len().min(cut)];
+            if lit.is_empty() {
+                return None;
+            }
+            if !out.iter().any(|o| o == lit) {
+                out.push(lit.to_vec());
+            }
+        }
+        if out.len() <= MAX_LEADS {
+            break;
+        }
+    }
+    let mut prefixes = prefixes(hir)?;
+    prefixes.sort_unstable();
+    out.sort_unstable();
+    (out.len() <= MAX_LEADS && prefixes != out).then_some(out)
+}
+
+/// `hir` with every class of ASCII spaces made one space, and every repetition of one made one
+/// space (at least one) or an optional space (none).
+fn spaces_as_one(hir: Hir) -> Hir {
+    let is_space = |c: char| matches!(c, '\t' | '\n' | '\u{B}' | '\u{C}' | '\r' | ' ');
+    let space = || Hir::literal(*b" ");
+    match hir.into_kind() {
+        HirKind::Class(Class::Unicode(class))
+            if class
+                .ranges()
+                .iter()
+                .all(|r| (r.start()..=r.end()).all(is_space)) =>
+        {
+            space()
+        }
+        HirKind::Class(Class::Bytes(class))
+            if class
+                .ranges()
+                .iter()
+                .all(|r| (r.start()..=r.end()).all(|b| is_space(b as char))) =>
+        {
+            space()
+        }
+        HirKind::Repetition(r) => {
+            let sub = spaces_as_one(*r.sub);
+            if *sub.kind() == *space().kind() {
+                if r.min >= 1 {
+                    return space();
+                }
+                return Hir::repetition(Repetition {
+                    min: 0,
+                    max: Some(1),
+                    greedy: r.greedy,
+                    sub: Box::new(sub),
+                });
+            }
+            Hir::repetition(Repetition {
+                sub: Box::new(sub),
+                ..r
+            })
+        }
+        HirKind::Capture(c) => spaces_as_one(*c.sub),
+        HirKind::Concat(v) => Hir::concat(v.into_iter().map(spaces_as_one).collect()),
+        HirKind::Alternation(v) => Hir::alternation(v.into_iter().map(spaces_as_one).collect()),
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(l) => Hir::literal(l.0),
+        HirKind::Look(l) => Hir::look(l),
+        HirKind::Class(c) => Hir::class(c),
+    }
+}
+
+/// Calls `f` with each lead encoded in `leads` (by [`put_literals`]) and returns how many
+/// there were: none when the branch has none, or the bytes are not what was written.
+pub(crate) fn each_lead<'a>(mut leads: &'a [u8], mut f: impl FnMut(&'a [u8])) -> usize {
+    let Some(count) = get(&mut leads).and_then(|n| n.checked_sub(1)) else {
+        return 0;
+    };
+    for i in 0..count as usize {
+        match take(&mut leads) {
+            Some(lead) => f(lead),
+            None => return i,
+        }
+    }
+    count as usize
+}
+
+/// `bytes` folded by [`fold_byte`] with each run of spaces made one, as far as a lead reaches:
+/// what a lead is compared with.
+pub(crate) fn squeeze(bytes: &[u8], out: &mut [u8; LEAD_BYTES]) -> usize {
+    let mut n = 0;
+    for b in bytes.iter().map(|&b| fold_byte(b)) {
+        if n == LEAD_BYTES {
+            break;
+        }
+        if !(b == b' ' && n > 0 && out[n - 1] == b' ') {
+            out[n] = b;
+            n += 1;
+        }
+    }
+    n
 }
 
 /// A branch's [`Needles`]: the prefixes of the parts of its concatenation that every match
@@ -407,6 +551,10 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
             put(out, 0);
         }
         put_literals(out, b.prefixes.as_deref());
+        let mut leads = Vec::new();
+        put_literals(&mut leads, b.leads.as_deref());
+        put(out, leads.len() as u32);
+        out.extend_from_slice(&leads);
         // Length first, like the trees: read when needed.
         // 0: no needles, 1: no bound on the length, else the bound + 2.
         let mut needles = Vec::new();
@@ -443,8 +591,7 @@ pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles>> {
 }
 
 /// 0 for none, else the count + 1 and each literal with its length.
-#[allow(dead_code)] // used by build.rs
-fn put_literals(out: &mut Vec<u8>, list: Option<&[Vec<u8>]>) {
+pub(crate) fn put_literals(out: &mut Vec<u8>, list: Option<&[Vec<u8>]>) {
     match list {
         None => put(out, 0),
         Some(list) => {
@@ -473,11 +620,13 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
             }
         };
         let prefixes = read_literals(bytes)?;
+        let leads = take(bytes)?;
         let needles = take(bytes)?;
         branches.push(EncodedBranch {
             tree,
             caseless,
             prefixes,
+            leads,
             needles,
         });
     }
@@ -517,6 +666,7 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     None => None,
                 },
                 prefixes: b.prefixes,
+                leads: read_literals(&mut &b.leads[..])?,
                 needles: decode_needles(b.needles)?,
             })
         })
@@ -720,6 +870,43 @@ mod tests {
         let mut code = Vec::new();
         encode_branches(&branches, &mut code);
         assert_eq!(decode_branches(&mut &code[..]), Some(branches));
+    }
+
+    #[test]
+    fn leads_read_through_runs_of_spaces_and_say_more_than_the_prefixes() {
+        let leads_of = |pattern: &str| leads(&parse(pattern).unwrap());
+        let strings = |list: &[&str]| Some(list.iter().map(|s| s.as_bytes().to_vec()).collect());
+        assert_eq!(
+            leads_of(r"(?i)\bI\s+will\s+never\b"),
+            strings(&["i will never"])
+        );
+        assert_eq!(
+            leads_of(r"(?i)\b(?:I|we)\s+(?:will|'ll)\s+never\b"),
+            strings(&[
+                "i 'll never",
+                "i will never",
+                "we 'll never",
+                "we will never"
+            ])
+        );
+        // An optional run of spaces: with and without one.
+        assert_eq!(
+            leads_of(r"a\s*b\s?c"),
+            strings(&["a b c", "a bc", "ab c", "abc"])
+        );
+        // A lead is at most 24 bytes.
+        assert_eq!(
+            leads_of("この度は大変ご迷惑をおかけしました"),
+            strings(&["この度は大変ご迷"])
+        );
+        // When the prefixes say as much: none.
+        assert_eq!(leads_of("御社"), None);
+        assert_eq!(leads_of(r"\d+円"), None);
+        // Too many: cut shorter, then none.
+        assert!(leads_of(r"[a-h][a-h][a-h][a-h]x").is_none());
+        let mut window = [0; LEAD_BYTES];
+        let n = squeeze(b"I  \t WILL\n never", &mut window);
+        assert_eq!(&window[..n], b"i will never");
     }
 
     #[test]

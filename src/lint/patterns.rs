@@ -27,6 +27,7 @@ use regex_automata::hybrid::{
 use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -350,6 +351,9 @@ struct Plan {
     prefixes: AhoCorasick,
     /// Per prefix literal: the branches (indices into `anchored`) it starts.
     starts: Vec<Vec<u32>>,
+    /// Per prefix literal, its branches sorted by their leads; made when it is first hit.
+    leads: Vec<OnceLock<Leads>>,
+    literals: Vec<Vec<u8>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
     /// Patterns with a branch in `rest`: their spans need every branch.
@@ -367,6 +371,9 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
+    /// Its leads, encoded ([`hircode::read_leads`]), read into [`Plan::leads`] when one of
+    /// its prefixes is first hit.
+    leads: Cow<'static, [u8]>,
     /// What every match holds, checked before compiling the branch (see [`hircode::Needles`]):
     /// decoded from the build-time table when first needed.
     needles: Needled,
@@ -379,6 +386,118 @@ struct Anchor {
     sparse: OnceLock<Option<sparse::DFA<&'static [u8]>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
+}
+
+/// The branches one prefix literal starts, as its hits pick them: those to run at every hit,
+/// and the others by their leads ([`hircode::leads`]), of which only those the text at a hit
+/// starts with are run. `i ` starts about a hundred English branches, and their leads (`i will
+/// never`, `i demand`, …) leave a few at each hit: a few binary searches per hit instead of
+/// one automaton per branch.
+#[derive(Debug, Default)]
+struct Leads {
+    always: Vec<u32>,
+    /// How many bytes the literal is once [`hircode::squeeze`]d: every lead in `sorted`
+    /// starts with it, and so does the text at a hit.
+    head: usize,
+    /// The leads that start with the literal, sorted, each with its branch; their bytes are in
+    /// `bytes`.
+    sorted: Vec<(Range<u32>, u32)>,
+    bytes: Vec<u8>,
+    /// Per byte that follows the literal in some lead, the leads (in `sorted`) it starts.
+    next: Vec<(u8, Range<u32>)>,
+}
+
+impl Leads {
+    fn of(literal: &[u8], branches: &[u32], anchored: &[Anchor]) -> Leads {
+        let mut head = [0; hircode::LEAD_BYTES];
+        let n = hircode::squeeze(literal, &mut head);
+        let head = &head[..n];
+        let mut out = Leads {
+            head: n,
+            ..Leads::default()
+        };
+        let mut sorted: Vec<(&[u8], u32)> = Vec::new();
+        for &b in branches {
+            let leads = &anchored[b as usize].leads;
+            let from = sorted.len();
+            let mut always = false;
+            hircode::each_lead(leads, |lead| {
+                // A lead the literal starts with says no more than the literal; one that
+                // neither starts with it nor is started by it cannot begin where it does.
+                always |= head.starts_with(lead);
+                if lead.starts_with(head) {
+                    sorted.push((lead, b));
+                }
+            });
+            if always || hircode::each_lead(leads, |_| {}) == 0 {
+                sorted.truncate(from);
+                out.always.push(b);
+            }
+        }
+        sorted.sort_unstable();
+        for (i, (lead, b)) in sorted.into_iter().enumerate() {
+            let start = out.bytes.len() as u32;
+            out.bytes.extend_from_slice(lead);
+            out.sorted.push((start..out.bytes.len() as u32, b));
+            // Every lead in `sorted` is longer than the literal.
+            match out.next.last_mut() {
+                Some((byte, range)) if *byte == lead[n] => range.end = i as u32 + 1,
+                _ => out.next.push((lead[n], i as u32..i as u32 + 1)),
+            }
+        }
+        out
+    }
+
+    /// Pushes the branches to run where `text` (folded) starts with the literal, which is
+    /// `literal` bytes long; a branch may come more than once.
+    fn pick(&self, text: &[u8], literal: usize, out: &mut Vec<u32>) {
+        out.extend_from_slice(&self.always);
+        if self.sorted.is_empty() {
+            return;
+        }
+        let lead = |r: &Range<u32>| &self.bytes[r.start as usize..r.end as usize];
+        // The text after the literal, runs of spaces made one as in the leads.
+        let mut last = text.get(literal.wrapping_sub(1)).copied();
+        let mut rest = text
+            .get(literal..)
+            .unwrap_or_default()
+            .iter()
+            .filter(move |&&b| {
+                let keep = !(b == b' ' && last == Some(b' '));
+                last = Some(b);
+                keep
+            });
+        let Some(&byte) = rest.next() else {
+            return;
+        };
+        let Ok(at) = self.next.binary_search_by_key(&byte, |(b, _)| *b) else {
+            return;
+        };
+        // `lo..hi`: the leads that start with the text's first `k` bytes (squeezed). Those
+        // that are no longer sort first, then the rest by their next byte.
+        let Range { start, end } = self.next[at].1.clone();
+        let (mut lo, mut hi) = (start as usize, end as usize);
+        let mut k = self.head + 1;
+        loop {
+            let ends = self.sorted[lo..hi]
+                .iter()
+                .take_while(|(r, _)| lead(r).len() == k);
+            out.extend(ends.map(|&(_, b)| b));
+            let Some(&byte) = rest.next() else {
+                return;
+            };
+            let range = &self.sorted[lo..hi];
+            lo += range.partition_point(|(r, _)| {
+                let l = lead(r);
+                l.len() <= k || l[k] < byte
+            });
+            hi = lo + self.sorted[lo..hi].partition_point(|(r, _)| lead(r)[k] == byte);
+            if lo == hi {
+                return;
+            }
+            k += 1;
+        }
+    }
 }
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
@@ -476,7 +595,7 @@ impl Plan {
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         let mut has_rest = HashSet::new();
         for &id in ids {
-            for (tree, caseless, (prefixes, needles), (embedded, nfa)) in
+            for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
             {
                 let Some(prefixes) = prefixes else {
@@ -499,6 +618,7 @@ impl Plan {
                     id,
                     tree,
                     caseless,
+                    leads,
                     needles,
                     embedded,
                     nfa,
@@ -522,6 +642,8 @@ impl Plan {
         };
         Ok(Plan {
             prefixes,
+            leads: (0..starts.len()).map(|_| OnceLock::new()).collect(),
+            literals,
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
@@ -549,17 +671,33 @@ impl Plan {
         (!picked.is_empty()).then_some(picked)
     }
 
+    /// Pushes the branches to run at a hit of prefix literal `literal` at `start` of `folded`.
+    fn branches_at(&self, literal: usize, folded: &[u8], start: usize, out: &mut Vec<u32>) {
+        let leads = self.leads[literal].get_or_init(|| {
+            let text = &self.literals[literal];
+            Leads::of(text, &self.starts[literal], &self.anchored)
+        });
+        leads.pick(&folded[start..], self.literals[literal].len(), out);
+    }
+
     /// Where one of the branches `keep` accepts could start inside `range`: (start, branch),
     /// sorted, so that branches of one pattern at one start come in the pattern's order.
     fn candidates(
         &self,
+        folded: &[u8],
         hits: impl Iterator<Item = (usize, u32)>,
         keep: impl Fn(u32) -> bool,
     ) -> Vec<(usize, u32)> {
         let mut out = Vec::new();
+        let mut picked = Vec::new();
         for (start, literal) in hits {
-            let branches = &self.starts[literal as usize];
-            out.extend(branches.iter().filter(|&&b| keep(b)).map(|&b| (start, b)));
+            // Most hits start none of the branches asked about: skip them before the leads.
+            if !self.starts[literal as usize].iter().any(|&b| keep(b)) {
+                continue;
+            }
+            picked.clear();
+            self.branches_at(literal as usize, folded, start, &mut picked);
+            out.extend(picked.iter().filter(|&&b| keep(b)).map(|&b| (start, b)));
         }
         out.sort_unstable();
         out.dedup();
@@ -676,7 +814,7 @@ impl Plan {
         let from = hits.partition_point(|&(s, _)| (s as usize) < range.start);
         let to = hits.partition_point(|&(s, _)| (s as usize) < range.end);
         let hits = hits[from..to].iter().map(|&(s, l)| (s as usize, l));
-        for (start, b) in self.candidates(hits, keep) {
+        for (start, b) in self.candidates(&texts.folded[..range.end], hits, keep) {
             // At one start the first alternative (in the pattern's order) that matches wins.
             if start < cursor || start == last {
                 continue;
@@ -697,7 +835,7 @@ impl Plan {
         let end = texts.text.len();
         let hits = self.prefixes.find_overlapping_iter(texts.folded);
         let hits = hits.map(|h| (h.start(), h.pattern().as_u32()));
-        for candidate in self.candidates(hits, keep) {
+        for candidate in self.candidates(texts.folded, hits, keep) {
             if self
                 .run_anchored(caches, texts, end, candidate, true)
                 .ok()?
@@ -736,6 +874,7 @@ impl Plan {
         let mut tried_at = vec![usize::MAX; self.anchored.len()];
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
+        let mut picked = Vec::new();
         for hit in self
             .prefixes
             .find_overlapping_iter(&texts.folded[run.clone()])
@@ -747,7 +886,10 @@ impl Plan {
                 current = (p, paragraphs[p].range.clone());
             }
             let paragraph = current.0;
-            for &b in &self.starts[hit.pattern().as_usize()] {
+            picked.clear();
+            let folded = &texts.folded[..run.end];
+            self.branches_at(hit.pattern().as_usize(), folded, start, &mut picked);
+            for &b in &picked {
                 let i = b as usize;
                 if found_in[i] == paragraph || tried_at[i] == start {
                     continue;
@@ -949,7 +1091,7 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (hircode::Prefixes, Needled),
+    (hircode::Prefixes, Cow<'static, [u8]>, Needled),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
@@ -969,7 +1111,11 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                 (
                     Tree::Code(b.tree),
                     b.caseless.map(Tree::Code),
-                    (b.prefixes, (b.needles, OnceLock::new())),
+                    (
+                        b.prefixes,
+                        Cow::Borrowed(b.leads),
+                        (b.needles, OnceLock::new()),
+                    ),
                     (dfa, nfa),
                 )
             })
@@ -981,10 +1127,12 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
         .map(|b| {
             let caseless = b.caseless.map(Tree::Parsed);
             let needles = (&[][..], OnceLock::from(b.needles));
+            let mut leads = Vec::new();
+            hircode::put_literals(&mut leads, b.leads.as_deref());
             (
                 Tree::Parsed(b.hir),
                 caseless,
-                (b.prefixes, needles),
+                (b.prefixes, Cow::Owned(leads), needles),
                 (None, &[][..]),
             )
         })
@@ -1378,6 +1526,64 @@ mod tests {
             }
         }
         assert!(checked > 1000, "only {checked} matches checked");
+    }
+
+    #[test]
+    fn a_prefix_hit_picks_exactly_the_branches_whose_leads_start_there() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let mut texts = letters();
+        texts.extend(examples(&rules));
+        // Runs of spaces, tabs and line breaks between the words.
+        texts.push("I   will\tnever  do it, I\n\nwill  never. i'll   never, we  WILL never".into());
+        let (mut picked_fewer, mut hits, mut ruled_out) = (0, 0, 0);
+        for scope in &index.scopes {
+            let plan = scope.plan(&index.sources).unwrap();
+            let mut caches = Caches::default();
+            for text in &texts {
+                let folded = Lowered::of(text).folded;
+                for hit in plan.prefixes.find_overlapping_iter(&folded) {
+                    let literal = hit.pattern().as_usize();
+                    let mut picked = Vec::new();
+                    plan.branches_at(literal, &folded, hit.start(), &mut picked);
+                    picked.sort_unstable();
+                    picked.dedup();
+                    let mut window = [0; hircode::LEAD_BYTES];
+                    let n = hircode::squeeze(&folded[hit.start()..], &mut window);
+                    let starts_here = |b: &&u32| {
+                        let leads = &plan.anchored[**b as usize].leads;
+                        let mut any = false;
+                        let count =
+                            hircode::each_lead(leads, |l| any |= window[..n].starts_with(l));
+                        count == 0 || any
+                    };
+                    let mut expected: Vec<u32> = plan.starts[literal]
+                        .iter()
+                        .filter(starts_here)
+                        .copied()
+                        .collect();
+                    expected.sort_unstable();
+                    assert_eq!(picked, expected, "at {} of `{text}`", hit.start());
+                    // And none of the others matches there.
+                    let lowered = Lowered::of(text);
+                    for &b in &plan.starts[literal] {
+                        if picked.binary_search(&b).is_err() {
+                            let (texts, at) = (lowered.texts(text), (hit.start(), b));
+                            let found = plan.run_anchored(&mut caches, texts, text.len(), at, true);
+                            assert_eq!(found, Ok(None), "branch {b} at {} of `{text}`", at.0);
+                            ruled_out += 1;
+                        }
+                    }
+                    picked_fewer += usize::from(picked.len() < plan.starts[literal].len());
+                    hits += 1;
+                }
+            }
+        }
+        assert!(
+            picked_fewer * 4 > hits,
+            "leads ruled out branches at {picked_fewer} of {hits} hits"
+        );
+        assert!(ruled_out > 10_000, "only {ruled_out} branches ruled out");
     }
 
     #[test]
