@@ -234,8 +234,9 @@ pub(crate) struct Seen {
     branches: Vec<(u32, u8, u32)>,
     /// The text lowercased and folded (once a scope has been scanned).
     lowered: Option<Lowered>,
-    /// Per scope, every prefix literal found: (start, literal), sorted; spans start from them.
-    prefix_hits: [Vec<(u32, u32)>; 2],
+    /// Per scope, per branch, where it could start by its prefixes and leads (sorted): spans
+    /// start from them.
+    prefix_hits: [Vec<Vec<u32>>; 2],
 }
 
 /// A text's [`Texts`] other than itself, made once per letter.
@@ -563,6 +564,12 @@ struct Caches {
     rest: Option<Cache>,
     /// Valid for one haystack: cleared by [`Caches::for_haystack`].
     needles: Vec<Option<NeedleSearch>>,
+    /// Per branch, the last paragraph the scan found it in (one confirmation per paragraph is
+    /// enough) and the last start it was tried at (literals of one branch can share a start),
+    /// for one haystack: kept across its runs of paragraphs, each of which filling them anew
+    /// cost more than scanning it in a mixed corpus.
+    found_in: Vec<usize>,
+    tried_at: Vec<usize>,
 }
 
 /// A needle search from `from` up to `to` (excluded): the first needle found starts at `found`.
@@ -574,9 +581,11 @@ struct NeedleSearch {
 }
 
 impl Caches {
-    /// Forgets the needle searches, which hold positions in the previous haystack.
+    /// Forgets what holds positions or paragraphs of the previous haystack.
     fn for_haystack(&mut self) -> &mut Self {
         self.needles.clear();
+        self.found_in.clear();
+        self.tried_at.clear();
         self
     }
 }
@@ -805,16 +814,21 @@ impl Plan {
         caches: &mut Caches,
         texts: Texts,
         range: Range<usize>,
-        (hits, picked): (&[(u32, u32)], &[u32]),
+        (hits, picked): (&[Vec<u32>], &[u32]),
     ) -> Result<Vec<Range<usize>>, ()> {
         let mut out = Vec::new();
         let (mut cursor, mut last) = (range.start, usize::MAX);
-        let keep = |b| picked.binary_search(&b).is_ok();
-        // The scan's prefix hits (sorted by start) that start in `range`.
-        let from = hits.partition_point(|&(s, _)| (s as usize) < range.start);
-        let to = hits.partition_point(|&(s, _)| (s as usize) < range.end);
-        let hits = hits[from..to].iter().map(|&(s, l)| (s as usize, l));
-        for (start, b) in self.candidates(&texts.folded[..range.end], hits, keep) {
+        // The scan's candidates of the picked branches that start in `range`, sorted by start,
+        // then branch: at one start, the pattern's order.
+        let mut candidates = Vec::new();
+        for &b in picked {
+            let starts = hits.get(b as usize).map_or(&[][..], Vec::as_slice);
+            let from = starts.partition_point(|&s| (s as usize) < range.start);
+            let to = from + starts[from..].partition_point(|&s| (s as usize) < range.end);
+            candidates.extend(starts[from..to].iter().map(|&s| (s as usize, b)));
+        }
+        candidates.sort_unstable();
+        for (start, b) in candidates {
             // At one start the first alternative (in the pattern's order) that matches wins.
             if start < cursor || start == last {
                 continue;
@@ -865,13 +879,13 @@ impl Plan {
         (paragraph_of, record, hits): (
             &impl Fn(usize) -> usize,
             &mut impl FnMut(usize, usize, Option<u32>),
-            &mut Vec<(u32, u32)>,
+            &mut Vec<Vec<u32>>,
         ),
     ) -> Result<(), ()> {
-        // The last paragraph each branch was found in: one confirmation per paragraph is enough.
-        let mut found_in = vec![usize::MAX; self.anchored.len()];
-        // The last start each branch was tried at: literals of one branch can share a start.
-        let mut tried_at = vec![usize::MAX; self.anchored.len()];
+        if caches.found_in.len() < self.anchored.len() {
+            caches.found_in.resize(self.anchored.len(), usize::MAX);
+            caches.tried_at.resize(self.anchored.len(), usize::MAX);
+        }
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
         let mut picked = Vec::new();
@@ -880,7 +894,6 @@ impl Plan {
             .find_overlapping_iter(&texts.folded[run.clone()])
         {
             let start = run.start + hit.start();
-            hits.push((start as u32, hit.pattern().as_u32()));
             if !current.1.contains(&start) {
                 let p = paragraph_of(start + 1);
                 current = (p, paragraphs[p].range.clone());
@@ -889,15 +902,24 @@ impl Plan {
             picked.clear();
             let folded = &texts.folded[..run.end];
             self.branches_at(hit.pattern().as_usize(), folded, start, &mut picked);
+            if hits.len() < self.anchored.len() {
+                hits.resize_with(self.anchored.len(), Vec::new);
+            }
+            for &b in &picked {
+                let starts = &mut hits[b as usize];
+                if starts.last() != Some(&(start as u32)) {
+                    starts.push(start as u32);
+                }
+            }
             for &b in &picked {
                 let i = b as usize;
-                if found_in[i] == paragraph || tried_at[i] == start {
+                if caches.found_in[i] == paragraph || caches.tried_at[i] == start {
                     continue;
                 }
-                tried_at[i] = start;
+                caches.tried_at[i] = start;
                 if let Some(end) = self.run_anchored(caches, texts, run.end, (start, b), true)? {
                     let paragraph = paragraph_of(end);
-                    found_in[i] = paragraph;
+                    caches.found_in[i] = paragraph;
                     record(self.anchored[i].id, paragraph, Some(b));
                 }
             }
@@ -958,7 +980,13 @@ impl Scope {
                     .is_ok()
             })
         });
-        hits.sort_unstable();
+        // Overlapping hits come by where they end: a longer literal can start earlier.
+        for starts in &mut hits {
+            if !starts.is_sorted() {
+                starts.sort_unstable();
+                starts.dedup();
+            }
+        }
         seen.prefix_hits[self.lang as usize] = hits;
         seen.lowered = Some(lowered);
         if complete != Some(true) {
