@@ -31,6 +31,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
     println!("cargo:rerun-if-changed=src/lint/nfacode.rs");
     let mut patterns = BTreeSet::new();
+    // Per language (Japanese, English), the patterns of the rules that can run in it.
+    let mut scoped: [BTreeSet<String>; 2] = Default::default();
     // Each pack's text, and as JSON when it parses: loading reads the JSON (several times
     // faster than YAML) when the text is exactly this one. The texts are embedded from here,
     // as `&str`, so the binary does not validate them as UTF-8 again at every start.
@@ -58,6 +60,15 @@ fn main() {
             continue;
         };
         collect(&pack, &mut patterns);
+        let lang = pack
+            .get("lang")
+            .and_then(|l| l.as_str())
+            .unwrap_or_default();
+        for (scope, name) in scoped.iter_mut().zip(["ja", "en"]) {
+            if lang == name || lang == "any" {
+                collect(&pack, scope);
+            }
+        }
         let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
         // Each rule's line, as the YAML path finds it (values carry no positions).
         let ids = yaml::key_lines(&text, "id");
@@ -107,6 +118,12 @@ fn main() {
         }
     }
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    for (scope, name) in scoped.iter().zip(["ja", "en"]) {
+        let (literals, automaton) = prefix_automaton(scope);
+        let dir = Path::new(&out_dir);
+        std::fs::write(dir.join(format!("prefixes-{name}.bin")), literals).expect("writable");
+        std::fs::write(dir.join(format!("prefixes-{name}.ac")), automaton).expect("writable");
+    }
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     let mut code = String::from(
@@ -120,6 +137,29 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Every prefix literal of every branch of `patterns` (sorted, as `hircode::put_literals`
+/// encodes a list), and a serialised Aho-Corasick automaton of them whose values are their
+/// indices. A plan whose literals are all among them searches with it instead of building its
+/// own automaton, which was a quarter of linting a letter (patterns.rs, `Prefixes`).
+fn prefix_automaton(patterns: &BTreeSet<String>) -> (Vec<u8>, Vec<u8>) {
+    let mut literals = BTreeSet::new();
+    for pattern in patterns {
+        let Ok(hir) = hircode::parse(pattern) else {
+            continue;
+        };
+        for branch in hircode::branches(&hir) {
+            literals.extend(branch.prefixes.into_iter().flatten());
+        }
+    }
+    let literals: Vec<Vec<u8>> = literals.into_iter().collect();
+    let mut list = Vec::new();
+    hircode::put_literals(&mut list, Some(&literals));
+    let automaton = daachorse::DoubleArrayAhoCorasick::<u32>::new(&literals)
+        .map(|pma| pma.serialize())
+        .unwrap_or_default();
+    (list, automaton)
 }
 
 /// A branch's NFA, compiled as `patterns.rs` compiles one.

@@ -18,6 +18,7 @@ use super::nfacode;
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use daachorse::DoubleArrayAhoCorasick;
 use regex::Regex;
 use regex_automata::dfa::{Automaton, sparse};
 use regex_automata::hybrid::{
@@ -338,6 +339,95 @@ impl Lazy {
     }
 }
 
+/// The Aho-Corasick automaton of a plan's prefix literals (lowercase, run over the folded
+/// text: the same hits as an ASCII-case-insensitive automaton, which took 70% longer to build).
+/// For the shipped packs, build.rs built one per language over every literal they hold; a plan
+/// whose literals are all among those uses it, its values mapped to the plan's literals, and
+/// builds nothing. Building took a quarter of linting a letter.
+enum Prefixes {
+    Built(AhoCorasick),
+    Embedded {
+        automaton: &'static DoubleArrayAhoCorasick<u32>,
+        /// Per embedded literal, the plan's index of it, or `u32::MAX`.
+        map: Vec<u32>,
+    },
+}
+
+impl std::fmt::Debug for Prefixes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prefixes::Built(ac) => f.debug_tuple("Built").field(ac).finish(),
+            Prefixes::Embedded { map, .. } => f.debug_struct("Embedded").field("map", map).finish(),
+        }
+    }
+}
+
+/// Per language: build.rs's literals (as [`hircode::put_literals`] wrote them) and automaton.
+static EMBEDDED_PREFIXES: [(&[u8], &[u8]); 2] = [
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/prefixes-ja.bin")),
+        include_bytes!(concat!(env!("OUT_DIR"), "/prefixes-ja.ac")),
+    ),
+    (
+        include_bytes!(concat!(env!("OUT_DIR"), "/prefixes-en.bin")),
+        include_bytes!(concat!(env!("OUT_DIR"), "/prefixes-en.ac")),
+    ),
+];
+
+/// Each language's embedded literals and automaton, read when first needed.
+type EmbeddedPrefixes = Option<(Vec<&'static [u8]>, DoubleArrayAhoCorasick<u32>)>;
+
+static LOADED_PREFIXES: [OnceLock<EmbeddedPrefixes>; 2] = [OnceLock::new(), OnceLock::new()];
+
+impl Prefixes {
+    fn of(literals: &[Vec<u8>]) -> Result<Prefixes, String> {
+        for (i, (list, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
+            let loaded = LOADED_PREFIXES[i].get_or_init(|| {
+                let mut embedded = Vec::new();
+                let count = hircode::each_lead(list, |l| embedded.push(l));
+                let (automaton, _) = DoubleArrayAhoCorasick::deserialize(bytes).ok()?;
+                (count > 0).then_some((embedded, automaton))
+            });
+            let Some((embedded, automaton)) = loaded else {
+                continue;
+            };
+            let mut map = vec![u32::MAX; embedded.len()];
+            let all = literals.iter().enumerate().all(|(n, lit)| {
+                let found = embedded.binary_search(&lit.as_slice());
+                found.map(|at| map[at] = n as u32).is_ok()
+            });
+            if all {
+                return Ok(Prefixes::Embedded { automaton, map });
+            }
+        }
+        let built = AhoCorasick::builder()
+            .ascii_case_insensitive(false)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(literals)
+            .map_err(|e| e.to_string())?;
+        Ok(Prefixes::Built(built))
+    }
+
+    /// Every occurrence of every literal in `haystack`, overlapping: (start, literal).
+    fn hits<'a>(&'a self, haystack: &'a [u8]) -> impl Iterator<Item = (usize, u32)> + 'a {
+        let (built, embedded) = match self {
+            Prefixes::Built(ac) => (Some(ac.find_overlapping_iter(haystack)), None),
+            Prefixes::Embedded { automaton, map } => {
+                (None, Some((automaton.find_overlapping_iter(haystack), map)))
+            }
+        };
+        let built = built.into_iter().flatten();
+        let built = built.map(|h| (h.start(), h.pattern().as_u32()));
+        let embedded = embedded.into_iter().flat_map(|(hits, map)| {
+            hits.filter_map(|m| {
+                let literal = map[m.value() as usize];
+                (literal != u32::MAX).then_some((m.start(), literal))
+            })
+        });
+        built.chain(embedded)
+    }
+}
+
 /// How a scope finds its patterns. Every top-level alternative (branch) of every pattern whose
 /// matches start with one of a known set of literals is found by one Aho-Corasick pass over
 /// those literals, each hit confirmed by an anchored search of that branch alone; the few
@@ -349,7 +439,7 @@ impl Lazy {
 /// corpus spends searching. Anchored searches reuse a handful of states per branch.
 #[derive(Debug)]
 struct Plan {
-    prefixes: AhoCorasick,
+    prefixes: Prefixes,
     /// Per prefix literal: the branches (indices into `anchored`) it starts.
     starts: Vec<Vec<u32>>,
     /// Per prefix literal, its branches sorted by their leads; made when it is first hit.
@@ -637,13 +727,7 @@ impl Plan {
                 });
             }
         }
-        // The literals are lowercase and run over the ASCII-lowercased text: the same hits as an
-        // ASCII-case-insensitive automaton, which took 70% longer to build.
-        let prefixes = AhoCorasick::builder()
-            .ascii_case_insensitive(false)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&literals)
-            .map_err(|e| e.to_string())?;
+        let prefixes = Prefixes::of(&literals)?;
         let rest = if rest.is_empty() {
             None
         } else {
@@ -847,8 +931,7 @@ impl Plan {
     fn any_match(&self, caches: &mut Caches, texts: Texts, ids: &Range<usize>) -> Option<bool> {
         let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
         let end = texts.text.len();
-        let hits = self.prefixes.find_overlapping_iter(texts.folded);
-        let hits = hits.map(|h| (h.start(), h.pattern().as_u32()));
+        let hits = self.prefixes.hits(texts.folded);
         for candidate in self.candidates(texts.folded, hits, keep) {
             if self
                 .run_anchored(caches, texts, end, candidate, true)
@@ -889,11 +972,8 @@ impl Plan {
         // The paragraph of the last hit, and where it ends: hits come nearly in text order.
         let mut current = (usize::MAX, 0..0);
         let mut picked = Vec::new();
-        for hit in self
-            .prefixes
-            .find_overlapping_iter(&texts.folded[run.clone()])
-        {
-            let start = run.start + hit.start();
+        for (at, literal) in self.prefixes.hits(&texts.folded[run.clone()]) {
+            let start = run.start + at;
             if !current.1.contains(&start) {
                 let p = paragraph_of(start + 1);
                 current = (p, paragraphs[p].range.clone());
@@ -901,7 +981,7 @@ impl Plan {
             let paragraph = current.0;
             picked.clear();
             let folded = &texts.folded[..run.end];
-            self.branches_at(hit.pattern().as_usize(), folded, start, &mut picked);
+            self.branches_at(literal as usize, folded, start, &mut picked);
             if hits.len() < self.anchored.len() {
                 hits.resize_with(self.anchored.len(), Vec::new);
             }
@@ -1557,6 +1637,30 @@ mod tests {
     }
 
     #[test]
+    fn shipped_plans_search_with_build_rs_automata_and_user_patterns_build_their_own() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        for scope in &index.scopes {
+            let plans = [
+                scope.plan(&index.sources).unwrap(),
+                scope.unless.get(&scope.unless_ids, &index.unless).unwrap(),
+            ];
+            for plan in plans {
+                let Prefixes::Embedded { map, .. } = &plan.prefixes else {
+                    panic!("{:?} built its own prefix automaton", scope.lang);
+                };
+                assert!(map.iter().filter(|&&m| m != u32::MAX).count() == plan.literals.len());
+            }
+        }
+        // A literal no shipped pattern starts with.
+        let sources = [LazyRegex::new("zqxjv(?:foo|bar)")];
+        let plan = Plan::build(&[0], &sources).unwrap();
+        assert!(matches!(plan.prefixes, Prefixes::Built(_)));
+        let hits: Vec<_> = plan.prefixes.hits(b"a zqxjvfoo").collect();
+        assert_eq!(hits, [(2, 0)]);
+    }
+
+    #[test]
     fn a_prefix_hit_picks_exactly_the_branches_whose_leads_start_there() {
         let rules = embedded_rules();
         let index = PatternIndex::build(&rules);
@@ -1570,14 +1674,14 @@ mod tests {
             let mut caches = Caches::default();
             for text in &texts {
                 let folded = Lowered::of(text).folded;
-                for hit in plan.prefixes.find_overlapping_iter(&folded) {
-                    let literal = hit.pattern().as_usize();
+                for (start, literal) in plan.prefixes.hits(&folded) {
+                    let literal = literal as usize;
                     let mut picked = Vec::new();
-                    plan.branches_at(literal, &folded, hit.start(), &mut picked);
+                    plan.branches_at(literal, &folded, start, &mut picked);
                     picked.sort_unstable();
                     picked.dedup();
                     let mut window = [0; hircode::LEAD_BYTES];
-                    let n = hircode::squeeze(&folded[hit.start()..], &mut window);
+                    let n = hircode::squeeze(&folded[start..], &mut window);
                     let starts_here = |b: &&u32| {
                         let leads = &plan.anchored[**b as usize].leads;
                         let mut any = false;
@@ -1591,12 +1695,12 @@ mod tests {
                         .copied()
                         .collect();
                     expected.sort_unstable();
-                    assert_eq!(picked, expected, "at {} of `{text}`", hit.start());
+                    assert_eq!(picked, expected, "at {} of `{text}`", start);
                     // And none of the others matches there.
                     let lowered = Lowered::of(text);
                     for &b in &plan.starts[literal] {
                         if picked.binary_search(&b).is_err() {
-                            let (texts, at) = (lowered.texts(text), (hit.start(), b));
+                            let (texts, at) = (lowered.texts(text), (start, b));
                             let found = plan.run_anchored(&mut caches, texts, text.len(), at, true);
                             assert_eq!(found, Ok(None), "branch {b} at {} of `{text}`", at.0);
                             ruled_out += 1;
