@@ -69,7 +69,7 @@ fn main() {
                 collect(&pack, scope);
             }
         }
-        let json = serde_json::to_string(&pack).expect("a YAML value serialises as JSON");
+        let json = serde_json::to_string(&typed_json(&pack)).expect("a YAML value serialises");
         // Each rule's line, as the YAML path finds it (values carry no positions).
         let ids = yaml::key_lines(&text, "id");
         let rules = pack.get("rules").and_then(|r| r.as_sequence());
@@ -190,6 +190,49 @@ fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
         _ => dfa.to_bytes_little_endian(),
     };
     (bytes.len() <= MAX_EMBEDDED_DFA).then_some(bytes)
+}
+
+/// The keys every rule has (src/lint/pack.rs's `COMMON_KEYS`); the others are its matcher's.
+const COMMON_KEYS: &[&str] = &[
+    "id",
+    "category",
+    "level",
+    "message",
+    "why",
+    "suggestions",
+    "examples",
+    "unless",
+    "when",
+];
+
+/// The pack as JSON, each rule's matcher keys moved under `matcher` by kind (pack.rs's
+/// `JsonRuleDef`): `{"kind": "regex", "pattern": …}` becomes `{"matcher": {"regex":
+/// {"pattern": …}}}`. A rule that does not fit (no kind) is left as it is, and fails to load
+/// from the JSON, so the pack is read from its YAML, which reports the error.
+fn typed_json(pack: &yaml::Value) -> serde_json::Value {
+    let mut json = serde_json::to_value(pack).expect("a YAML value serialises as JSON");
+    let rules = json.get_mut("rules").and_then(|r| r.as_array_mut());
+    for rule in rules.into_iter().flatten() {
+        let Some(fields) = rule.as_object_mut() else {
+            continue;
+        };
+        let Some(serde_json::Value::String(kind)) = fields.remove("kind") else {
+            continue;
+        };
+        let keys: Vec<String> = fields
+            .keys()
+            .filter(|k| !COMMON_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let own: serde_json::Map<_, _> = keys
+            .into_iter()
+            .filter_map(|k| fields.remove(&k).map(|v| (k, v)))
+            .collect();
+        let mut matcher = serde_json::Map::new();
+        matcher.insert(kind, serde_json::Value::Object(own));
+        fields.insert("matcher".into(), serde_json::Value::Object(matcher));
+    }
+    json
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and
