@@ -8,6 +8,8 @@ mod hircode;
 #[allow(dead_code)] // only the encoder and the compiler settings are needed here
 #[path = "src/lint/nfacode.rs"]
 mod nfacode;
+#[path = "src/lint/rulekeys.rs"]
+mod rulekeys;
 #[allow(dead_code)] // only `parse` and `key_lines` are needed here
 #[path = "src/yaml.rs"]
 mod yaml;
@@ -30,6 +32,7 @@ fn main() {
     println!("cargo:rerun-if-changed=lints");
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
     println!("cargo:rerun-if-changed=src/lint/nfacode.rs");
+    println!("cargo:rerun-if-changed=src/lint/rulekeys.rs");
     let mut patterns = BTreeSet::new();
     // Per language (Japanese, English), the patterns of the rules that can run in it.
     let mut scoped: [BTreeSet<String>; 2] = Default::default();
@@ -192,23 +195,11 @@ fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
     (bytes.len() <= MAX_EMBEDDED_DFA).then_some(bytes)
 }
 
-/// The keys every rule has (src/lint/pack.rs's `COMMON_KEYS`); the others are its matcher's.
-const COMMON_KEYS: &[&str] = &[
-    "id",
-    "category",
-    "level",
-    "message",
-    "why",
-    "suggestions",
-    "examples",
-    "unless",
-    "when",
-];
-
-/// The pack as JSON, each rule's matcher keys moved under `matcher` by kind (pack.rs's
-/// `JsonRuleDef`): `{"kind": "regex", "pattern": …}` becomes `{"matcher": {"regex":
-/// {"pattern": …}}}`. A rule that does not fit (no kind) is left as it is, and fails to load
-/// from the JSON, so the pack is read from its YAML, which reports the error.
+/// The pack as JSON, each rule's keys under `rule` and its matcher's under `matcher` by kind
+/// (pack.rs's `JsonRuleDef`): `{"id": …, "kind": "regex", "pattern": …}` becomes `{"rule":
+/// {"id": …}, "matcher": {"regex": {"pattern": …}}}`. A rule that does not fit (no kind) is
+/// left as it is, and fails to load from the JSON, so the pack is read from its YAML, which
+/// reports the error.
 fn typed_json(pack: &yaml::Value) -> serde_json::Value {
     let mut json = serde_json::to_value(pack).expect("a YAML value serialises as JSON");
     let rules = json.get_mut("rules").and_then(|r| r.as_array_mut());
@@ -219,17 +210,12 @@ fn typed_json(pack: &yaml::Value) -> serde_json::Value {
         let Some(serde_json::Value::String(kind)) = fields.remove("kind") else {
             continue;
         };
-        let keys: Vec<String> = fields
-            .keys()
-            .filter(|k| !COMMON_KEYS.contains(&k.as_str()))
-            .cloned()
-            .collect();
-        let own: serde_json::Map<_, _> = keys
+        let (common, own): (serde_json::Map<_, _>, serde_json::Map<_, _>) = std::mem::take(fields)
             .into_iter()
-            .filter_map(|k| fields.remove(&k).map(|v| (k, v)))
-            .collect();
+            .partition(|(k, _)| rulekeys::COMMON_KEYS.contains(&k.as_str()));
         let mut matcher = serde_json::Map::new();
         matcher.insert(kind, serde_json::Value::Object(own));
+        fields.insert("rule".into(), serde_json::Value::Object(common));
         fields.insert("matcher".into(), serde_json::Value::Object(matcher));
     }
     json

@@ -63,9 +63,19 @@ struct PackDef {
     rules: Vec<yaml::Value>,
 }
 
-/// The keys every rule has; the matcher's own keys are read by its kind.
+/// A rule as the YAML holds it: the keys every rule has, and the matcher's own keys beside them,
+/// read by its kind.
 #[derive(Deserialize)]
 struct RuleDef {
+    #[serde(flatten)]
+    common: RuleCommon,
+    #[serde(flatten)]
+    matcher: yaml::Mapping,
+}
+
+/// The keys every rule has ([`COMMON_KEYS`]).
+#[derive(Deserialize)]
+struct RuleCommon {
     id: String,
     category: Category,
     level: Severity,
@@ -78,22 +88,11 @@ struct RuleDef {
     unless: Vec<String>,
     #[serde(default)]
     when: Vec<String>,
-    #[serde(flatten)]
-    matcher: yaml::Mapping,
 }
 
-const COMMON_KEYS: &[&str] = &[
-    "id",
-    "category",
-    "level",
-    "message",
-    "why",
-    "suggestions",
-    "examples",
-    "unless",
-    "when",
-    "kind",
-];
+#[path = "rulekeys.rs"]
+mod rulekeys;
+use rulekeys::COMMON_KEYS;
 
 #[derive(Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -136,25 +135,14 @@ struct TypedPackDef {
     rules: Vec<JsonRuleDef>,
 }
 
-/// A rule as build.rs's JSON holds it: the matcher's keys moved under `matcher`, by kind
-/// (`{"matcher": {"regex": {"pattern": …}}}`), so that serde reads them straight into their
-/// type. Flattened beside the other keys (as in the YAML) they were buffered, then read again:
-/// a third of loading the shipped packs.
+/// A rule as build.rs's JSON holds it: its own keys under `rule`, and the matcher's keys under
+/// `matcher`, by kind (`{"rule": {"id": …}, "matcher": {"regex": {"pattern": …}}}`), so that
+/// serde reads them straight into their types. Flattened side by side (as in the YAML) they
+/// were buffered, then read again: a third of loading the shipped packs.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JsonRuleDef {
-    id: String,
-    category: Category,
-    level: Severity,
-    message: String,
-    why: String,
-    #[serde(default)]
-    suggestions: Vec<SuggestionDef>,
-    examples: ExamplesDef,
-    #[serde(default)]
-    unless: Vec<String>,
-    #[serde(default)]
-    when: Vec<String>,
+    rule: RuleCommon,
     matcher: JsonMatcherDef,
 }
 
@@ -168,27 +156,22 @@ enum JsonMatcherDef {
 }
 
 impl JsonRuleDef {
-    fn into_parts(self) -> (RuleDef, Option<MatcherDef>) {
+    fn into_parts(self) -> (RuleCommon, MatcherKeys) {
         let matcher = match self.matcher {
             JsonMatcherDef::Phrases(d) => MatcherDef::Phrases(d),
             JsonMatcherDef::Regex(d) => MatcherDef::Regex(d),
             JsonMatcherDef::Require(d) => MatcherDef::Require(d),
             JsonMatcherDef::Metric(d) => MatcherDef::Metric(d),
         };
-        let rule = RuleDef {
-            id: self.id,
-            category: self.category,
-            level: self.level,
-            message: self.message,
-            why: self.why,
-            suggestions: self.suggestions,
-            examples: self.examples,
-            unless: self.unless,
-            when: self.when,
-            matcher: yaml::Mapping::new(),
-        };
-        (rule, Some(matcher))
+        (self.rule, MatcherKeys::Read(matcher))
     }
+}
+
+/// A rule's matcher as loading meets it: read already (from the JSON), or still the rule's
+/// other keys (from the YAML).
+enum MatcherKeys {
+    Read(MatcherDef),
+    Keys(yaml::Mapping),
 }
 
 /// The pack build.rs converted to JSON from exactly this YAML text, if any, read into typed
@@ -205,7 +188,7 @@ fn prebuilt_def(text: &str) -> Option<(TypedPackDef, &'static [u32])> {
 pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadError> {
     // Per rule: its definition (with its matcher read already, from the JSON), or its id as
     // written (or `#n`) and what is wrong.
-    type Def = Result<(RuleDef, Option<MatcherDef>), (String, String)>;
+    type Def = Result<(RuleCommon, MatcherKeys), (String, String)>;
     // Rule lines: build.rs's, or found in the text when it is first needed.
     let mut lines: Option<&[u32]> = None;
     let (pack, lang, defs): (String, RuleLang, Vec<Def>) = match prebuilt_def(&src.text) {
@@ -228,7 +211,7 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("#{}", n + 1));
                 yaml::from_value::<RuleDef>(value)
-                    .map(|def| (def, None))
+                    .map(|def| (def.common, MatcherKeys::Keys(def.matcher)))
                     .map_err(|e| (raw_id, explain_key_error(&e.message)))
             });
             (def.pack, def.lang, defs.collect())
@@ -278,10 +261,9 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
     Ok((pack, rules))
 }
 
-/// `matcher`: the rule's matcher when it was read already, else it is read from `def.matcher`.
 fn build_rule(
-    def: RuleDef,
-    matcher: Option<MatcherDef>,
+    def: RuleCommon,
+    matcher: MatcherKeys,
     lang: RuleLang,
     pack: &str,
 ) -> Result<Rule, String> {
@@ -300,8 +282,8 @@ fn build_rule(
         return Err("`examples` needs at least one `bad` and one `good` example".into());
     }
     let matcher_def = match matcher {
-        Some(matcher) => matcher,
-        None => yaml::from_value(yaml::Value::Mapping(def.matcher))
+        MatcherKeys::Read(matcher) => matcher,
+        MatcherKeys::Keys(keys) => yaml::from_value(yaml::Value::Mapping(keys))
             .map_err(|e| explain_key_error(&e.message))?,
     };
     let matcher = match matcher_def {
