@@ -50,8 +50,9 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
 pub struct LazyRegex {
     source: String,
     compiled: OnceLock<Regex>,
-    /// Shared by clones, so a cloned rule keeps what was built.
-    finder: Arc<OnceLock<Option<Finder>>>,
+    /// Shared by clones, so a cloned rule keeps what was built. Boxed: each of the packs'
+    /// thousands of patterns allocates this at start-up, and most never build a finder.
+    finder: Arc<OnceLock<Option<Box<Finder>>>>,
 }
 
 /// Forward and reverse lazy DFAs of one pattern, with a pool of caches for the threads.
@@ -161,8 +162,8 @@ impl LazyRegex {
 
     fn finder(&self) -> Option<&Finder> {
         self.finder
-            .get_or_init(|| Finder::build(&self.source))
-            .as_ref()
+            .get_or_init(|| Finder::build(&self.source).map(Box::new))
+            .as_deref()
     }
 
     /// Whether the pattern matches somewhere in `text`.
@@ -473,8 +474,11 @@ struct Anchor {
     /// Else its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of
     /// compiled when the branch is first needed.
     nfa: &'static [u8],
-    dfa: OnceLock<Option<DFA>>,
-    sparse: OnceLock<Option<sparse::DFA<&'static [u8]>>>,
+    /// Boxed, like `sparse`: most branches never build theirs, and a DFA in place (its byte
+    /// classes alone are 256 bytes) made each plan's branch list megabytes that a letter's
+    /// start-up allocated and touched.
+    dfa: OnceLock<Option<Box<DFA>>>,
+    sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
 }
@@ -620,9 +624,9 @@ impl Anchor {
                 // Checking them here instead cost 14% of linting a letter.
                 unsafe { sparse::DFA::from_bytes_unchecked(bytes) }
                     .ok()
-                    .map(|(dfa, _)| dfa)
+                    .map(|(dfa, _)| Box::new(dfa))
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// `compiler` is shared: setting one up and dropping it cost more than compiling most
@@ -641,8 +645,9 @@ impl Anchor {
                     .configure(DFA::config().unicode_word_boundary(true))
                     .build_from_nfa(nfa)
                     .ok()
+                    .map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
@@ -650,7 +655,7 @@ impl Anchor {
 /// use) and one for the unprefixed branches, and per branch what its last needle search found.
 #[derive(Debug, Default)]
 struct Caches {
-    anchored: Vec<Option<Cache>>,
+    anchored: Vec<Option<Box<Cache>>>,
     rest: Option<Cache>,
     /// Valid for one haystack: cleared by [`Caches::for_haystack`].
     needles: Vec<Option<NeedleSearch>>,
@@ -839,7 +844,7 @@ impl Plan {
         if caches.anchored.len() < self.anchored.len() {
             caches.anchored.resize_with(self.anchored.len(), || None);
         }
-        let cache = caches.anchored[b as usize].get_or_insert_with(|| dfa.create_cache());
+        let cache = caches.anchored[b as usize].get_or_insert_with(|| Box::new(dfa.create_cache()));
         let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
         Ok(found.map(|m| m.offset()))
     }
