@@ -516,7 +516,7 @@ impl Leads {
             let leads = &anchored[b as usize].leads;
             let from = sorted.len();
             let mut always = false;
-            hircode::each_lead(leads, |lead| {
+            let count = hircode::each_lead(leads, |lead| {
                 // A lead the literal starts with says no more than the literal; one that
                 // neither starts with it nor is started by it cannot begin where it does.
                 always |= head.starts_with(lead);
@@ -524,7 +524,7 @@ impl Leads {
                     sorted.push((lead, b));
                 }
             });
-            if always || hircode::each_lead(leads, |_| {}) == 0 {
+            if always || count == 0 {
                 sorted.truncate(from);
                 out.always.push(b);
             }
@@ -551,7 +551,8 @@ impl Leads {
             return;
         }
         let lead = |r: &Range<u32>| &self.bytes[r.start as usize..r.end as usize];
-        // The text after the literal, runs of spaces made one as in the leads.
+        // The text after the literal, runs of spaces made one as [`hircode::squeeze`] does,
+        // read only as far as the walk goes.
         let mut last = text.get(literal.wrapping_sub(1)).copied();
         let mut rest = text
             .get(literal..)
