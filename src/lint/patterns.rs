@@ -1,7 +1,8 @@
 //! Every pattern of every rule that decides *whether* something appears in a letter (the `regex`
 //! rules' patterns, `require`'s `any`, `when`), found in one pass per language over that
-//! language's paragraphs (see [`Plan`]). Match positions reuse that pass: the prefix hits it
-//! recorded, checked by the same per-branch automata, for only the branches that matched in the
+//! language's paragraphs (see [`Plan`]): a prefix hit runs only the branches whose longer lead
+//! the text starts with ([`Leads`]). Match positions reuse that pass: where it picked each
+//! branch, checked by the same per-branch automata, for only the branches that matched in the
 //! paragraph. `unless` patterns have a plan of their own, run on the sentence around a hit. A
 //! branch runs on the DFA build.rs embedded for it, or, when that was too big, on a lazy DFA
 //! over the NFA build.rs embedded (`nfacode.rs`), built only once the branch's needles (words
