@@ -148,7 +148,7 @@ pub(crate) struct EncodedBranch<'a> {
     pub(crate) tree: &'a [u8],
     pub(crate) caseless: Option<&'a [u8]>,
     pub(crate) prefixes: Prefixes,
-    /// Still encoded: read in place by [`leads_at`].
+    /// Still encoded: read in place by [`each_lead`].
     pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
     pub(crate) needles: &'a [u8],
@@ -336,10 +336,9 @@ const MAX_LEADS: usize = 32;
 
 /// A branch's leads: the literals every match starts with, like its prefixes but longer and
 /// read through runs of spaces, so that `I\s+will\s+never` leads with `i will never` where its
-/// prefix is `i `. The prefixes stay short because every one of them is a state of the
-/// Aho-Corasick automaton built when a letter is linted; a lead costs nothing until its prefix
-/// is hit, and then rules out most hits before the branch's automaton runs: `i ` starts about a
-/// hundred English branches.
+/// prefix is `i `. The prefixes stay short because every one of them is a state of the prefix
+/// automaton; a lead costs nothing until its prefix is hit, and then rules out most hits before
+/// the branch's automaton runs: `i ` starts about a hundred English branches.
 ///
 /// A space in a lead stands for a run of one or more spaces (folded by [`fold_byte`]), and
 /// leads never hold two spaces in a row: every match, [`squeeze`]d, starts with a lead.
@@ -349,17 +348,13 @@ fn leads(hir: &Hir) -> Prefixes {
         .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
         .limit_total(4 * MAX_LEADS)
         .extract(&lowercase_letters(spaces_as_one(hir.clone())));
-    let literals = seq.literals()?;
-    let squeezed: Vec<Vec<u8>> = literals
+    let squeezed: Vec<Vec<u8>> = seq
+        .literals()?
         .iter()
         .map(|lit| {
-            let mut out: Vec<u8> = Vec::new();
-            for b in lit.as_bytes().iter().map(|&b| fold_byte(b)) {
-                if !(b == b' ' && out.last() == Some(&b' ')) {
-                    out.push(b);
-                }
-            }
-            out
+            let mut out = [0; LEAD_BYTES];
+            let n = squeeze(lit.as_bytes(), &mut out);
+            out[..n].to_vec()
         })
         .collect();
     // The longest cut that keeps the list short.
