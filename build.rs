@@ -1,15 +1,24 @@
 //! Parses the embedded packs' scanning patterns once, at build time, so `appeal lint` does not
 //! (see src/lint/hircode.rs), and tells cargo to rerun when an embedded folder changes
-//! (include_dir! does not notice a file *added* to one).
+//! (include_dir! does not notice a file *added* to one). It also trains the sentence models of
+//! `metric: score` rules on tests/corpus (src/lint/train.rs).
 
+#[allow(dead_code)] // only `Folded::new`: training sees sentences folded as the engine does
+#[path = "src/text/fold.rs"]
+mod fold;
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
+#[allow(dead_code)] // only the features are needed here, to train on
+#[path = "src/lint/learn.rs"]
+mod learn;
 #[allow(dead_code)] // only the encoder and the compiler settings are needed here
 #[path = "src/lint/nfacode.rs"]
 mod nfacode;
 #[path = "src/lint/rulekeys.rs"]
 mod rulekeys;
+#[path = "src/lint/train.rs"]
+mod train;
 #[allow(dead_code)] // only `parse` and `key_lines` are needed here
 #[path = "src/yaml.rs"]
 mod yaml;
@@ -33,6 +42,14 @@ fn main() {
     println!("cargo:rerun-if-changed=src/lint/hircode.rs");
     println!("cargo:rerun-if-changed=src/lint/nfacode.rs");
     println!("cargo:rerun-if-changed=src/lint/rulekeys.rs");
+    for path in [
+        "tests/corpus",
+        "src/lint/learn.rs",
+        "src/lint/train.rs",
+        "src/text/fold.rs",
+    ] {
+        println!("cargo:rerun-if-changed={path}");
+    }
     let mut patterns = BTreeSet::new();
     // Per language (Japanese, English), the patterns of the rules that can run in it.
     let mut scoped: [BTreeSet<String>; 2] = Default::default();
@@ -127,6 +144,19 @@ fn main() {
         std::fs::write(dir.join(format!("prefixes-{name}.bin")), literals).expect("writable");
         std::fs::write(dir.join(format!("prefixes-{name}.ac")), automaton).expect("writable");
     }
+    // The two languages train at once: cross-validation is most of a build that changed the
+    // corpus (about 2 s optimised).
+    std::thread::scope(|scope| {
+        for (name, script) in [("ja", learn::Script::Ja), ("en", learn::Script::En)] {
+            let out_dir = &out_dir;
+            scope.spawn(move || {
+                let (model, cuts) = trained_model(name, script);
+                let dir = Path::new(out_dir);
+                std::fs::write(dir.join(format!("model-{name}.bin")), model).expect("writable");
+                std::fs::write(dir.join(format!("model-{name}.max")), cuts).expect("writable");
+            });
+        }
+    });
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     let mut code = String::from(
@@ -140,6 +170,34 @@ fn main() {
     }
     code.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// The sentence model of one language, trained on tests/corpus/{lang}.yaml, and the `max` that
+/// cross-validation gives each category (a test holds the packs' `score` rules to them). Without
+/// a corpus (a copy of the sources without tests/), a model that scores every sentence 0:
+/// `score` rules then find nothing, rather than the build failing.
+fn trained_model(lang: &str, script: learn::Script) -> (Vec<u8>, Vec<u8>) {
+    let path = format!("tests/corpus/{lang}.yaml");
+    let samples = std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|text| train::samples(&text));
+    match samples {
+        Ok(mut samples) => {
+            for s in &mut samples {
+                s.text = fold::Folded::new(&s.text).text.into_owned();
+            }
+            let cuts = train::cuts(&samples, script).map(|c| c.max);
+            (train::train(&samples, script), cuts.to_vec())
+        }
+        Err(e) => {
+            println!("cargo:warning={path}: {e}; `metric: score` rules will find nothing");
+            let mut bytes = vec![0u8; learn::MODEL_BYTES];
+            for c in 0..learn::CATEGORIES.len() {
+                bytes[c * 4..c * 4 + 4].copy_from_slice(&(-100f32).to_le_bytes());
+            }
+            (bytes, vec![99; learn::CATEGORIES.len()])
+        }
+    }
 }
 
 /// Every prefix literal of every branch of `patterns` (sorted, as `hircode::put_literals`

@@ -397,3 +397,93 @@ rules:
         .collect();
     assert_eq!(lines, [1, 5]);
 }
+
+const SCORED: &str = r#"
+pack: t-score
+lang: ja
+rules:
+  - id: blame-phrase
+    category: blame
+    level: error
+    kind: phrases
+    phrases: [Amazonのミス]
+    message: 責任を相手に求めています。
+    why: 読まれません。
+    suggestions: [{text: 私の確認不足により, applicability: display-only}]
+    examples: {bad: [これはAmazonのミスです。], good: [申し訳ございません。]}
+  - id: reads-as-blame
+    category: blame
+    level: warning
+    kind: metric
+    metric: score
+    max: 60
+    message: '責任転嫁に読めます（{count}/100点）。'
+    why: 読まれません。
+    suggestions: [{text: 当方の確認不足が原因です。, applicability: display-only}]
+    examples:
+      bad: [御社の確認が遅いせいで、機会損失がどんどん膨らんでいます。]
+      good: [10月30日に、該当ASIN 12件の在庫をすべて出品停止にしました。]
+"#;
+
+#[test]
+fn score_rules_flag_whole_sentences_a_pattern_did_not_and_limits_tune_them() {
+    let l = Linter::new(&[src("score.yaml", SCORED, false)], &Options::default()).unwrap();
+    let text = "御社の確認が遅いせいで、機会損失がどんどん膨らんでいます。\
+                これはAmazonのミスです。\n\n【再発防止策】\n11月1日に出品を停止しました。";
+    let out = l.check(text, LangChoice::Auto);
+    let found: Vec<(&str, &str)> = out
+        .findings
+        .iter()
+        .map(|f| (f.rule.as_str(), f.matched.as_str()))
+        .collect();
+    // The first sentence by the model, whole; the second only by the phrase (the model says
+    // nothing more about a sentence a pattern of its category flagged); the heading and the
+    // dated fact not at all.
+    assert_eq!(
+        found,
+        [
+            (
+                "t-score/reads-as-blame",
+                "御社の確認が遅いせいで、機会損失がどんどん膨らんでいます。"
+            ),
+            ("t-score/blame-phrase", "Amazonのミス"),
+        ]
+    );
+    let score: usize = out.findings[0]
+        .message
+        .trim_start_matches("責任転嫁に読めます（")
+        .trim_end_matches("/100点）。")
+        .parse()
+        .unwrap();
+    assert!((61..=100).contains(&score), "{}", out.findings[0].message);
+
+    // A limit at the score silences it.
+    let mut options = Options::default();
+    options
+        .limits
+        .insert("t-score/reads-as-blame".into(), score);
+    let strict = Linter::new(&[src("score.yaml", SCORED, false)], &options).unwrap();
+    let rules = rules_hit(&strict, text);
+    assert_eq!(rules, ["t-score/blame-phrase"]);
+}
+
+#[test]
+fn score_rules_need_a_language_a_modelled_category_and_a_percentage() {
+    let rule = |lang: &str, category: &str, max: usize| {
+        format!(
+            "pack: t-bad\nlang: {lang}\nrules:\n  - id: r\n    category: {category}\n    level: warning\n    kind: metric\n    metric: score\n    max: {max}\n    message: m\n    why: w\n    suggestions: [{{text: t, applicability: display-only}}]\n    examples: {{bad: [a], good: [b]}}\n"
+        )
+    };
+    for (text, expected) in [
+        (rule("any", "blame", 50), "needs `lang: ja` or `lang: en`"),
+        (rule("en", "pii", 50), "has models for blame"),
+        (rule("en", "blame", 100), "is a percentage"),
+    ] {
+        let err = Linter::new(&[src("bad.yaml", &text, false)], &Options::default()).unwrap_err();
+        let LoadError::Rule { rule, message, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(rule, "t-bad/r");
+        assert!(message.contains(expected), "{message}");
+    }
+}

@@ -3,14 +3,15 @@
 //! (language, `when`, `unless`), adds the
 //! document-level rules, and turns what is left into findings in the original text's offsets.
 
-use super::metric::Measure;
+use super::learn::CATEGORIES;
+use super::metric::{self, Measure};
 use super::pack::{LoadError, PackSource, embedded_packs, parse_pack};
 use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
 use super::{Category, Finding, Suggestion, mask_secret};
 use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sentences};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 /// Which language's rules to apply.
@@ -61,6 +62,8 @@ pub(crate) struct Doc<'t> {
     paragraphs: Vec<Paragraph>,
     sentences: Vec<Range<usize>>,
     region_chars: std::cell::OnceCell<[(usize, bool); 2]>,
+    /// Per sentence, its `score` per category of `learn::CATEGORIES`, in percent.
+    scores: std::cell::OnceCell<Vec<[u8; CATEGORIES.len()]>>,
 }
 
 impl Doc<'_> {
@@ -84,6 +87,25 @@ impl Doc<'_> {
         }
     }
 
+    /// Each sentence's scores by its paragraph's model, computed once for all `score` rules.
+    fn scores(&self) -> &[[u8; CATEGORIES.len()]] {
+        self.scores.get_or_init(|| {
+            self.sentences
+                .iter()
+                .map(|s| {
+                    let text = self.text()[s.clone()].trim();
+                    if is_frame(text) {
+                        return [0; CATEGORIES.len()];
+                    }
+                    let lang = self.lang_at(s.start);
+                    let p = metric::model(lang).scores(text, metric::script(lang));
+                    // Truncated, so `score > max` is `probability >= (max + 1) / 100`.
+                    p.map(|p| (p * 100.0) as u8)
+                })
+                .collect()
+        })
+    }
+
     /// How many characters the paragraphs of one language hold (all for `None`); `None` when
     /// they hold no text at all. Counted once per check, not once per `require` rule.
     fn region_chars(&self, lang: Option<Lang>) -> Option<usize> {
@@ -103,6 +125,24 @@ impl Doc<'_> {
         };
         any_text.then_some(chars)
     }
+}
+
+/// Whether a sentence is part of the letter's frame rather than its prose: a heading
+/// (「【再発防止策】」, 「■ 再発防止策」, "## Prevention"), the line that introduces a list ("Going
+/// forward:"), the address (「Amazonセラーサポート御中」, "Dear Seller Support,") or the sign-off
+/// ("Best regards,"). The model, trained on sentences, reads 「再発防止策」 alone as a vague
+/// promise and 「Amazon…サポート」 alone as blame; the frame is not scored.
+fn is_frame(sentence: &str) -> bool {
+    let unpunctuated = !sentence.contains(['。', '.', '!', '?', '！', '？']);
+    let words = sentence.split_whitespace().count();
+    (unpunctuated
+        && (sentence.starts_with(['■', '□', '●', '○', '◆', '◇', '▼', '▶', '★', '☆', '#'])
+            || ["御中", "様", "各位", "殿"]
+                .iter()
+                .any(|e| sentence.ends_with(e))
+            || (sentence.ends_with(',') && (sentence.starts_with("Dear ") || words <= 4))))
+        || (sentence.starts_with('【') && sentence.ends_with('】'))
+        || sentence.ends_with([':', '：'])
 }
 
 /// A match before it becomes a finding.
@@ -320,6 +360,7 @@ impl Linter {
         let doc = Doc {
             original: text,
             region_chars: Default::default(),
+            scores: Default::default(),
             sentences: sentences(&folded.text),
             paragraphs: paras,
             folded,
@@ -384,6 +425,9 @@ impl Linter {
         active: &impl Fn(usize) -> bool,
         hits: &mut Vec<Hit>,
     ) {
+        // (sentence, category) pairs that a pattern already flagged: a `score` rule says nothing
+        // more about them.
+        let flagged: std::cell::OnceCell<BTreeSet<(usize, Category)>> = Default::default();
         for (i, rule) in self.rules.iter().enumerate() {
             if !active(i) {
                 continue;
@@ -413,6 +457,34 @@ impl Linter {
                             .map(|(r, n)| (doc.folded.folded(r.start)..doc.folded.folded(r.end), n))
                             .collect(),
                         Measure::SentenceChars => m.measure(doc.text(), &doc.sentences, m.max),
+                        Measure::Score => {
+                            let flagged = flagged.get_or_init(|| {
+                                hits.iter()
+                                    .filter(|h| h.range.end > h.range.start)
+                                    .map(|h| {
+                                        let s = doc
+                                            .sentences
+                                            .partition_point(|s| s.end <= h.range.start);
+                                        (s, self.rules[h.rule].category)
+                                    })
+                                    .collect()
+                            });
+                            let c = CATEGORIES
+                                .iter()
+                                .position(|&c| c == rule.category.as_str())
+                                .expect("pack.rs accepts `score` only for a modelled category");
+                            doc.scores()
+                                .iter()
+                                .enumerate()
+                                .filter(|&(s, scores)| {
+                                    usize::from(scores[c]) > m.max
+                                        && !flagged.contains(&(s, rule.category))
+                                })
+                                .map(|(s, scores)| {
+                                    (doc.sentences[s].clone(), usize::from(scores[c]))
+                                })
+                                .collect()
+                        }
                     };
                     for (range, count) in spans {
                         let lang = doc.lang_at(range.start);
@@ -498,4 +570,36 @@ fn longest_per_rule(mut hits: Vec<Hit>) -> Vec<Hit> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_frame;
+
+    #[test]
+    fn the_frame_of_a_letter_is_not_prose() {
+        for frame in [
+            "【再発防止策】",
+            "■ 再発防止策",
+            "## Prevention",
+            "Going forward:",
+            "再発防止策：",
+            "Amazonセラーサポート御中",
+            "ご担当者様",
+            "Dear Seller Support,",
+            "Best regards,",
+        ] {
+            assert!(is_frame(frame), "{frame}");
+        }
+        for prose in [
+            "御社のミスです。",
+            "もう無理",
+            "Dear me, what a mess.",
+            "Thanks for nothing, really, you guys, great job,",
+            "■ 御社の対応には失望しました。",
+            "ご担当者様のご対応に感謝いたします。",
+        ] {
+            assert!(!is_frame(prose), "{prose}");
+        }
+    }
 }

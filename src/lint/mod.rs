@@ -4,6 +4,7 @@
 mod engine;
 mod fix;
 mod hircode;
+pub(crate) mod learn;
 mod metric;
 mod nfacode;
 mod pack;
@@ -14,6 +15,8 @@ pub mod report;
 mod require;
 mod rule;
 mod selftest;
+#[cfg(test)]
+mod train;
 
 pub use engine::{LangChoice, Linter, Options, Outcome};
 pub use fix::{FixOutcome, apply_fixes, fix_text};

@@ -1,7 +1,8 @@
 //! Rule packs: YAML files of rules (Vale's idea: rules are data a non-programmer can write).
 //! Loading checks everything a rule author can get wrong and names the file, line and rule.
 
-use super::metric::{Metric, MetricDef};
+use super::learn::CATEGORIES;
+use super::metric::{Measure, Metric, MetricDef};
 use super::patterns::LazyRegex;
 use super::phrases::{Phrases, PhrasesDef};
 use super::regex::{Pattern, RegexDef};
@@ -292,6 +293,25 @@ fn build_rule(
         MatcherDef::Require(d) => Matcher::Require(Require::compile(d)?),
         MatcherDef::Metric(d) => Matcher::Metric(Metric::compile(d)?),
     };
+    if let Matcher::Metric(m) = &matcher
+        && m.measure == Measure::Score
+    {
+        if lang == RuleLang::Any {
+            return Err(
+                "`metric: score` needs `lang: ja` or `lang: en`: each has its own model".into(),
+            );
+        }
+        if !CATEGORIES.contains(&def.category.as_str()) {
+            return Err(format!(
+                "`metric: score` has models for {} only, not `{}`",
+                CATEGORIES.join(", "),
+                def.category
+            ));
+        }
+        if m.max >= 100 {
+            return Err("`max` of `metric: score` is a percentage: 1 to 99".into());
+        }
+    }
     if matches!(matcher, Matcher::Require(_)) && !def.unless.is_empty() {
         return Err("`unless` does not apply to `require` rules (they have no span)".into());
     }
