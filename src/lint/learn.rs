@@ -40,54 +40,59 @@ pub enum Script {
 /// The hashed features of one sentence: (bucket, `1 + ln(count)`), each bucket once, in the
 /// order of its first n-gram.
 pub fn features(text: &str, script: Script) -> Vec<(u32, f32)> {
-    // Lowercase and one space for any run of spaces; width is already folded by the caller.
-    let mut chars: Vec<char> = Vec::with_capacity(text.len());
-    for c in text.chars() {
-        let c = if c.is_whitespace() {
-            ' '
-        } else {
-            c.to_ascii_lowercase()
-        };
-        if c != ' ' || chars.last().is_some_and(|&l| l != ' ') {
-            chars.push(c);
-        }
-    }
-    while chars.last() == Some(&' ') {
-        chars.pop();
-    }
-    let mut buckets = Vec::with_capacity(chars.len() * 5);
-    match script {
-        Script::Ja => grams(&chars, 1..=4, 0, &mut buckets),
-        Script::En => {
-            let mut padded = Vec::new();
-            for word in chars.split(|&c| c == ' ').filter(|w| !w.is_empty()) {
-                padded.clear();
-                padded.push(' ');
-                padded.extend_from_slice(word);
-                padded.push(' ');
-                grams(&padded, 2..=5, 1, &mut buckets);
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            chars,
+            padded,
+            buckets,
+            counts,
+        } = scratch;
+        // Lowercase and one space for any run of spaces; width is already folded by the caller.
+        chars.clear();
+        for c in text.chars() {
+            let c = if c.is_whitespace() {
+                ' '
+            } else {
+                c.to_ascii_lowercase()
+            };
+            if c != ' ' || chars.last().is_some_and(|&l| l != ' ') {
+                chars.push(c);
             }
-            // Words as a tokenizer for search would cut them: runs of two or more letters or
-            // digits ("don't" gives "don").
-            let words: Vec<&[char]> = chars
-                .split(|c| !c.is_alphanumeric())
-                .filter(|w| w.len() >= 2)
-                .collect();
-            for (i, w) in words.iter().enumerate() {
-                buckets.push(hash(2, w.iter().copied()));
-                if let Some(next) = words.get(i + 1) {
-                    let pair = w.iter().chain([&' ']).chain(next.iter());
-                    buckets.push(hash(3, pair.copied()));
+        }
+        while chars.last() == Some(&' ') {
+            chars.pop();
+        }
+        buckets.clear();
+        match script {
+            Script::Ja => grams(chars, 1..=4, 0, buckets),
+            Script::En => {
+                for word in chars.split(|&c| c == ' ').filter(|w| !w.is_empty()) {
+                    padded.clear();
+                    padded.push(' ');
+                    padded.extend_from_slice(word);
+                    padded.push(' ');
+                    grams(padded, 2..=5, 1, buckets);
+                }
+                // Words as a tokenizer for search would cut them: runs of two or more letters
+                // or digits ("don't" gives "don").
+                let words: Vec<&[char]> = chars
+                    .split(|c| !c.is_alphanumeric())
+                    .filter(|w| w.len() >= 2)
+                    .collect();
+                for (i, w) in words.iter().enumerate() {
+                    buckets.push(hash(2, w.iter().copied()));
+                    if let Some(next) = words.get(i + 1) {
+                        let pair = w.iter().chain([&' ']).chain(next.iter());
+                        buckets.push(hash(3, pair.copied()));
+                    }
                 }
             }
         }
-    }
-    // Counted in a table the size of the buckets rather than sorted: sorting was half the cost
-    // of scoring a sentence. The table is all zeros again when this returns.
-    COUNTS.with_borrow_mut(|counts| {
+        // Counted in a table the size of the buckets rather than sorted: sorting was half the
+        // cost of scoring a sentence. The table is all zeros again when this returns.
         counts.resize(BUCKETS, 0);
         let mut out: Vec<(u32, f32)> = Vec::with_capacity(buckets.len());
-        for &b in &buckets {
+        for &b in buckets.iter() {
             let n = &mut counts[b as usize];
             if *n == 0 {
                 out.push((b, 0.0));
@@ -95,16 +100,27 @@ pub fn features(text: &str, script: Script) -> Vec<(u32, f32)> {
             *n = n.saturating_add(1);
         }
         for (b, tf) in &mut out {
-            let n = std::mem::take(&mut counts[*b as usize]);
-            *tf = 1.0 + f32::from(n).ln();
+            *tf = match std::mem::take(&mut counts[*b as usize]) {
+                1 => 1.0,
+                n => 1.0 + f32::from(n).ln(),
+            };
         }
         out
     })
 }
 
-thread_local! {
+/// Buffers `features` reuses from one sentence to the next.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    padded: Vec<char>,
+    buckets: Vec<u32>,
     /// Per bucket, how often the sentence being cut holds it.
-    static COUNTS: std::cell::RefCell<Vec<u16>> = const { std::cell::RefCell::new(Vec::new()) };
+    counts: Vec<u16>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Every n-gram of `chars` with a length in `sizes`, hashed with `tag`. The n-grams that start
@@ -171,12 +187,13 @@ impl<'b> Model<'b> {
     /// The probability, per category of [`CATEGORIES`], that the sentence belongs to it.
     pub fn scores(&self, text: &str, script: Script) -> [f32; CATEGORIES.len()] {
         let n = CATEGORIES.len();
-        let x = weighted(&features(text, script), |b| self.idf(b));
+        let x = weighted(features(text, script), |b| self.idf(b));
         let mut z: [f32; CATEGORIES.len()] = std::array::from_fn(|c| self.f32_at(c));
         for (b, v) in x {
-            let at = n + BUCKETS + b as usize * n;
-            for (c, z) in z.iter_mut().enumerate() {
-                *z += v * self.f32_at(at + c);
+            let at = 4 * (n + BUCKETS + b as usize * n);
+            let weights = self.bytes[at..at + 4 * n].chunks_exact(4);
+            for (z, w) in z.iter_mut().zip(weights) {
+                *z += v * f32::from_le_bytes([w[0], w[1], w[2], w[3]]);
             }
         }
         z.map(|z| 1.0 / (1.0 + (-z).exp()))
@@ -184,8 +201,8 @@ impl<'b> Model<'b> {
 }
 
 /// Term frequencies times inverse document frequencies, scaled to unit length.
-pub fn weighted(tf: &[(u32, f32)], idf: impl Fn(usize) -> f32) -> Vec<(u32, f32)> {
-    let mut x: Vec<(u32, f32)> = tf.iter().map(|&(b, t)| (b, t * idf(b as usize))).collect();
+pub fn weighted(mut x: Vec<(u32, f32)>, idf: impl Fn(usize) -> f32) -> Vec<(u32, f32)> {
+    x.iter_mut().for_each(|(b, v)| *v *= idf(*b as usize));
     let norm = x.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
     if norm > 0.0 {
         x.iter_mut().for_each(|(_, v)| *v /= norm);

@@ -42,7 +42,7 @@ pub fn train(samples: &[Sample], script: Script) -> Vec<u8> {
         .iter()
         .map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
         .collect();
-    let xs: Vec<Vec<(u32, f32)>> = tfs.iter().map(|tf| weighted(tf, |b| idf[b])).collect();
+    let xs: Vec<Vec<(u32, f32)>> = tfs.into_iter().map(|tf| weighted(tf, |b| idf[b])).collect();
 
     let k = CATEGORIES.len();
     let mut bytes = Vec::with_capacity(MODEL_BYTES);
