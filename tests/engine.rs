@@ -487,3 +487,43 @@ fn score_rules_need_a_language_a_modelled_category_and_a_percentage() {
         assert!(message.contains(expected), "{message}");
     }
 }
+
+#[test]
+fn a_secret_inside_another_findings_span_is_masked_there_too() {
+    let pack = r#"
+pack: t-mask
+lang: en
+rules:
+  - id: password
+    category: pii
+    level: error
+    kind: regex
+    pattern: '(?i)password\s+is\s+\S+'
+    message: m
+    why: w
+    suggestions: [{text: t, applicability: display-only}]
+    examples: {bad: [my password is abc12345], good: [I reset my password.]}
+  - id: losing-it
+    category: emotional
+    level: warning
+    kind: regex
+    pattern: '(?i)my\s+password.*mind'
+    message: m
+    why: w
+    suggestions: [{text: t, applicability: display-only}]
+    examples: {bad: [my password is x and I lost my mind], good: [I am fine.]}
+"#;
+    let l = Linter::new(&[src("mask.yaml", pack, false)], &Options::default()).unwrap();
+    let out = l.check(
+        "My password is Kyoto2026 and I am losing my mind.",
+        LangChoice::Auto,
+    );
+    let matched: Vec<&str> = out.findings.iter().map(|f| f.matched.as_str()).collect();
+    assert_eq!(
+        matched,
+        [
+            "My ******** ** *****2026 and I am losing my mind",
+            "******** ** *****2026"
+        ]
+    );
+}

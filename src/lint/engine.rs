@@ -9,7 +9,7 @@ use super::pack::{LoadError, PackSource, embedded_packs, parse_pack};
 use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
-use super::{Category, Finding, Suggestion, mask_secret};
+use super::{Category, Finding, Suggestion, mask_secret, mask_within, pii_spans};
 use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sentences};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -404,6 +404,14 @@ impl Linter {
             .map(|h| self.finding(text, &doc, &index, h))
             .collect();
         findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        // A secret never shows, even inside another finding's span (a whole sentence that a
+        // `score` rule flagged, a phrase around it).
+        let secrets = pii_spans(&findings);
+        for f in findings.iter_mut().filter(|f| f.category != Category::Pii) {
+            if secrets.iter().any(|s| s.start < f.end && f.start < s.end) {
+                f.matched = mask_within(text, f.start..f.end, &secrets);
+            }
+        }
         Outcome {
             lang: dominant,
             findings,

@@ -27,6 +27,7 @@ pub use selftest::{ExampleFailure, ExampleRef};
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::Range;
 
 /// What kind of problem a rule finds. A fixed vocabulary (DESIGN.md); every rule has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -180,9 +181,59 @@ pub fn mask_secret(secret: &str) -> String {
         .collect()
 }
 
+/// The spans (byte offsets) of the `pii` findings among `findings`.
+pub(crate) fn pii_spans(findings: &[Finding]) -> Vec<Range<usize>> {
+    findings
+        .iter()
+        .filter(|f| f.category == Category::Pii && f.start < f.end)
+        .map(|f| f.start..f.end)
+        .collect()
+}
+
+/// `text[range]` with every secret that overlaps it masked as [`mask_secret`] does (the part of a
+/// secret inside `range`): so a finding whose span or line holds a `pii` finding's secret shows
+/// it masked too. Character counts are kept, so columns hold.
+pub(crate) fn mask_within(text: &str, range: Range<usize>, secrets: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(range.end - range.start);
+    let mut at = range.start;
+    let mut inside: Vec<Range<usize>> = secrets
+        .iter()
+        .map(|s| s.start.max(range.start)..s.end.min(range.end))
+        .filter(|s| s.start < s.end)
+        .collect();
+    inside.sort_by_key(|s| s.start);
+    for s in inside {
+        if s.start < at {
+            // Overlaps the previous secret: mask what is left of it.
+            if s.end > at {
+                out.push_str(&mask_secret(&text[at..s.end]));
+                at = s.end;
+            }
+            continue;
+        }
+        out.push_str(&text[at..s.start]);
+        out.push_str(&mask_secret(&text[s.clone()]));
+        at = s.end;
+    }
+    out.push_str(&text[at..range.end]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_inside_a_wider_span_are_masked_and_columns_hold() {
+        let text = "パスワードはHanako2024です。もう限界です。";
+        let secret = text.find("パスワード").unwrap()..text.find("です").unwrap();
+        let masked = mask_within(text, 0..text.len(), std::slice::from_ref(&secret));
+        assert_eq!(masked, "************2024です。もう限界です。");
+        assert_eq!(masked.chars().count(), text.chars().count());
+        // Only the part inside the range, and nothing when none overlaps.
+        let tail = text.find("もう").unwrap()..text.len();
+        assert_eq!(mask_within(text, tail.clone(), &[secret]), &text[tail]);
+    }
 
     #[test]
     fn mask_keeps_last_four_and_separators() {

@@ -1,7 +1,7 @@
 //! Report formats: rustc-style human output, the JSON contract, and GitHub workflow annotations.
 //! Each returns a `String`; the CLI decides where it goes.
 
-use super::{Applicability, Category, Finding, Severity, mask_secret};
+use super::{Applicability, Finding, Severity, mask_within, pii_spans};
 use crate::text::{Lang, LineIndex};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
@@ -133,16 +133,16 @@ fn finding_report<'a>(file: &FileReport<'a>, index: &LineIndex, f: &'a Finding) 
         } else {
             file.text.len()
         };
-        let mut source = file.text[start..end]
-            .trim_end_matches(['\n', '\r'])
-            .to_owned();
-        let span = (f.start - start)..(f.end - start).min(source.len());
-        if f.category == Category::Pii {
-            // The secret never reaches the screen: same length in characters, so columns hold.
-            let masked = mask_secret(&source[span.clone()]);
-            source.replace_range(span.clone(), &masked);
-        }
-        let span = span.start..(span.start + f.matched_len_in(&source, span.start)).max(span.start);
+        // No secret reaches the screen, this finding's or another's on the same lines: masked
+        // in place, same length in characters, so the underline is placed by characters.
+        let source = mask_within(file.text, start..end, &pii_spans(file.findings));
+        let source = source.trim_end_matches(['\n', '\r']).to_owned();
+        let chars_before = file.text[start..f.start].chars().count();
+        let span_start = source
+            .char_indices()
+            .nth(chars_before)
+            .map_or(source.len(), |(i, _)| i);
+        let span = span_start..(span_start + f.matched_len_in(&source, span_start)).max(span_start);
         title.element(
             Snippet::source(source)
                 .line_start(f.line)
@@ -251,6 +251,7 @@ fn escape_property(s: &str) -> String {
 mod tests {
     use super::*;
     use crate::lint::Suggestion;
+    use crate::lint::{Category, mask_secret};
 
     fn finding(text: &str, matched: &str, category: Category) -> Finding {
         let start = text.find(matched).unwrap();
@@ -340,6 +341,40 @@ mod tests {
         let out = render(text, finding(text, "4242424242424242", Category::Pii));
         assert!(!out.contains("4242424242424242"), "{out}");
         assert!(out.contains("************4242"), "{out}");
+    }
+
+    #[test]
+    fn another_finding_on_the_line_of_a_secret_shows_it_masked_and_underlines_its_own_span() {
+        let text = "パスワードはsakura2024です。もう限界です。\n";
+        let findings = [
+            finding(text, "パスワードはsakura2024", Category::Pii),
+            finding(text, "もう限界です。", Category::Emotional),
+        ];
+        let out = human(
+            &[FileReport {
+                path: "letter.txt",
+                text,
+                lang: Lang::Ja,
+                findings: &findings,
+            }],
+            false,
+        );
+        assert!(!out.contains("sakura"), "{out}");
+        let emotional = out.split("\n\n").nth(1).expect("two findings");
+        let lines: Vec<&str> = emotional.lines().collect();
+        let source = lines
+            .iter()
+            .position(|l| l.starts_with("1 |"))
+            .expect("source line");
+        let (line, marks) = (lines[source], lines[source + 1]);
+        // The carets sit under 「もう限界です。」 in the masked line (display columns).
+        let at = |s: &str, upto: usize| unicode_width::UnicodeWidthStr::width(&s[..upto]);
+        let start = line.find("もう").expect("the span is shown");
+        assert_eq!(
+            at(marks, marks.find('^').unwrap()),
+            at(line, start),
+            "{emotional}"
+        );
     }
 
     #[test]
