@@ -128,13 +128,20 @@ impl Doc<'_> {
 }
 
 /// Whether a sentence is part of the letter's frame rather than its prose: a heading
-/// (「【再発防止策】」, 「■ 再発防止策」, "## Prevention"), the line that introduces a list ("Going
-/// forward:"), the address (「Amazonセラーサポート御中」, "Dear Seller Support,") or the sign-off
-/// ("Best regards,"), or a list number. The model, trained on sentences, reads 「再発防止策」 alone as a vague
-/// promise and 「Amazon…サポート」 alone as blame; the frame is not scored.
+/// (「【再発防止策】」, 「■ 再発防止策」, "## Prevention"), the line that introduces a list
+/// ("Going forward:"), the address (「Amazonセラーサポート御中」, "Dear Seller Support,"), the
+/// sign-off ("Best regards,") or a list number. The model, trained on sentences, reads
+/// 「再発防止策」 alone as a vague promise and 「Amazon…サポート」 alone as blame; the frame is
+/// not scored.
 fn is_frame(sentence: &str) -> bool {
     // A list number ("1.", 「（2）」) that the splitter cut off as a sentence of its own.
-    if sentence.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+    if sentence
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .take(2)
+        .count()
+        < 2
+    {
         return true;
     }
     let unpunctuated = !sentence.contains(['。', '.', '!', '?', '！', '？']);
