@@ -5,6 +5,7 @@ use super::{Applicability, Finding, Severity, mask_within, pii_spans};
 use crate::text::{Lang, LineIndex};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
+use std::ops::Range;
 
 /// One linted file: what the formats need.
 #[derive(Debug, Clone, Copy)]
@@ -95,8 +96,9 @@ pub fn human(files: &[FileReport], color: bool) -> String {
     let mut out = String::new();
     for file in files {
         let index = LineIndex::new(file.text);
+        let secrets = pii_spans(file.findings);
         for f in file.findings {
-            out.push_str(&renderer.render(&finding_report(file, &index, f)));
+            out.push_str(&renderer.render(&finding_report(file, &index, &secrets, f)));
             out.push_str("\n\n");
         }
     }
@@ -111,7 +113,12 @@ fn level(severity: Severity) -> Level<'static> {
     }
 }
 
-fn finding_report<'a>(file: &FileReport<'a>, index: &LineIndex, f: &'a Finding) -> Vec<Group<'a>> {
+fn finding_report<'a>(
+    file: &FileReport<'a>,
+    index: &LineIndex,
+    secrets: &[Range<usize>],
+    f: &'a Finding,
+) -> Vec<Group<'a>> {
     let title = level(f.severity)
         .primary_title(f.message.as_str())
         .id(f.rule.as_str());
@@ -135,7 +142,7 @@ fn finding_report<'a>(file: &FileReport<'a>, index: &LineIndex, f: &'a Finding) 
         };
         // No secret reaches the screen, this finding's or another's on the same lines: masked
         // in place, same length in characters, so the underline is placed by characters.
-        let source = mask_within(file.text, start..end, &pii_spans(file.findings));
+        let source = mask_within(file.text, start..end, secrets);
         let source = source.trim_end_matches(['\n', '\r']).to_owned();
         let chars_before = file.text[start..f.start].chars().count();
         let span_start = source
