@@ -3,7 +3,7 @@
 //! (language, `when`, `unless`), adds the
 //! document-level rules, and turns what is left into findings in the original text's offsets.
 
-use super::learn::CATEGORIES;
+use super::learn::{CATEGORIES, category_index};
 use super::metric::{self, Measure};
 use super::pack::{LoadError, PackSource, embedded_packs, parse_pack};
 use super::patterns::{PatternIndex, Seen};
@@ -488,9 +488,7 @@ impl Linter {
                                     })
                                     .collect()
                             });
-                            let c = CATEGORIES
-                                .iter()
-                                .position(|&c| c == rule.category.as_str())
+                            let c = category_index(rule.category.as_str())
                                 .expect("pack.rs accepts `score` only for a modelled category");
                             doc.scores()
                                 .iter()

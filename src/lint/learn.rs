@@ -23,6 +23,12 @@ pub const CATEGORIES: [&str; 6] = [
     "vague",
 ];
 
+/// Where a category's weights sit in a model: its index in [`CATEGORIES`], `None` for a category
+/// no model scores.
+pub fn category_index(category: &str) -> Option<usize> {
+    CATEGORIES.iter().position(|&c| c == category)
+}
+
 /// N-grams are hashed into this many buckets. 2^16 scored as well as 2^18 and 2^20 on unseen
 /// sentences, and keeps each model at 1.8 MB.
 pub const BUCKETS: usize = 1 << 16;

@@ -108,7 +108,7 @@ pub(crate) fn script(lang: Lang) -> Script {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::learn::CATEGORIES;
+    use crate::lint::learn::{CATEGORIES, category_index};
     use crate::lint::{Linter, Matcher};
 
     /// The `max` of each shipped `score` rule is where cross-validation on tests/corpus keeps
@@ -131,10 +131,7 @@ mod tests {
                 Some(Lang::En) => EN,
                 None => unreachable!("pack.rs refuses `score` for `lang: any`"),
             };
-            let c = CATEGORIES
-                .iter()
-                .position(|&c| c == rule.category.as_str())
-                .expect("a modelled category");
+            let c = category_index(rule.category.as_str()).expect("a modelled category");
             assert_eq!(
                 m.max,
                 usize::from(cuts[c]),

@@ -1,7 +1,7 @@
 //! Rule packs: YAML files of rules (Vale's idea: rules are data a non-programmer can write).
 //! Loading checks everything a rule author can get wrong and names the file, line and rule.
 
-use super::learn::CATEGORIES;
+use super::learn::{CATEGORIES, category_index};
 use super::metric::{Measure, Metric, MetricDef};
 use super::patterns::LazyRegex;
 use super::phrases::{Phrases, PhrasesDef};
@@ -301,7 +301,7 @@ fn build_rule(
                 "`metric: score` needs `lang: ja` or `lang: en`: each has its own model".into(),
             );
         }
-        if !CATEGORIES.contains(&def.category.as_str()) {
+        if category_index(def.category.as_str()).is_none() {
             return Err(format!(
                 "`metric: score` has models for {} only, not `{}`",
                 CATEGORIES.join(", "),
