@@ -94,7 +94,7 @@ impl Doc<'_> {
                 .iter()
                 .map(|s| {
                     let text = self.text()[s.clone()].trim();
-                    if is_frame(text) {
+                    if is_frame(text) || is_heading_line(self.text(), s.clone()) {
                         return [0; CATEGORIES.len()];
                     }
                     let lang = self.lang_at(s.start);
@@ -154,6 +154,39 @@ fn is_frame(sentence: &str) -> bool {
             || (sentence.ends_with(',') && (sentence.starts_with("Dear ") || words <= 4))))
         || (sentence.starts_with('【') && sentence.ends_with('】'))
         || sentence.ends_with([':', '：'])
+}
+
+/// A short unpunctuated line of its own that heads the lines under it ("What I have done",
+/// 「経緯」), the headings written without a colon or brackets. In English it starts with a
+/// capital and has at most five words; in Japanese it has at most 15 characters and ends in a
+/// kanji or katakana (a noun, as headings do), so an unpunctuated outburst such as 「なんで止め
+/// られるの」 on its own line is still prose.
+fn is_heading_line(text: &str, sentence: Range<usize>) -> bool {
+    let line = text[sentence.clone()].trim();
+    let at_line_start = text[..sentence.start]
+        .trim_end_matches([' ', '\t', '\u{3000}'])
+        .ends_with('\n')
+        || text[..sentence.start].trim().is_empty();
+    let rest = &text[sentence.end..];
+    let Some(eol) = rest.find('\n') else {
+        return false;
+    };
+    let next_line = rest[eol + 1..].lines().next().unwrap_or("");
+    if !at_line_start || !rest[..eol].trim().is_empty() || next_line.trim().is_empty() {
+        return false;
+    }
+    if line.contains(['。', '.', '!', '?', '！', '？', '、', ',']) {
+        return false;
+    }
+    let Some(last) = line.chars().last() else {
+        return false;
+    };
+    if line.chars().any(|c| c.is_ascii_alphabetic()) {
+        line.starts_with(|c: char| c.is_uppercase()) && line.split_whitespace().count() <= 5
+    } else {
+        line.chars().count() <= 15
+            && matches!(last, '\u{4E00}'..='\u{9FFF}' | '\u{30A1}'..='\u{30FA}' | 'ー')
+    }
 }
 
 /// A match before it becomes a finding.
@@ -591,7 +624,37 @@ fn longest_per_rule(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use super::is_frame;
+    use super::{is_frame, is_heading_line};
+
+    #[test]
+    fn a_short_line_heading_the_lines_under_it_is_frame() {
+        let heading = |text: &str, line: &str| {
+            let at = text.find(line).unwrap();
+            is_heading_line(text, at..at + line.len())
+        };
+        let letter = "Background\nOn May 2 the account was locked.\n\nWhat I have done\n1. Reset.\n\n経緯\n5月2日に変更しました。\n今後の対策\n- 毎月確認します。\n";
+        for h in ["Background", "What I have done", "経緯", "今後の対策"] {
+            assert!(heading(letter, h), "{h}");
+        }
+        for (text, line) in [
+            // Last line: heads nothing.
+            ("I waited.\nnice one amazon smh", "nice one amazon smh"),
+            // Lower case, or too many words, or followed by a blank line.
+            ("nice one amazon smh\nI waited.", "nice one amazon smh"),
+            (
+                "This is the worst support I have ever seen\nI waited.",
+                "This is the worst support I have ever seen",
+            ),
+            ("Going forward\n\nI check.", "Going forward"),
+            // Japanese ending in kana: an outburst, not a noun heading.
+            (
+                "なんで止められるの\n三週間待っています。",
+                "なんで止められるの",
+            ),
+        ] {
+            assert!(!heading(text, line), "{line}");
+        }
+    }
 
     #[test]
     fn the_frame_of_a_letter_is_not_prose() {
