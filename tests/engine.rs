@@ -527,3 +527,60 @@ rules:
         ]
     );
 }
+
+/// Overlapping rules of one pack and category give one finding (the most severe, then the
+/// longest); a safe fix and another pack's rule are never hidden.
+#[test]
+fn one_finding_per_span_per_pack_and_category() {
+    let rule = |id: &str, level: &str, pattern: &str, applicability: &str, bad: &str| {
+        format!(
+            "  - id: {id}\n    category: blame\n    level: {level}\n    kind: regex\n    pattern: '{pattern}'\n    message: m\n    why: w\n    suggestions: [{{text: 'x', applicability: {applicability}}}]\n    examples: {{bad: [{bad}], good: [ご確認ください。]}}\n"
+        )
+    };
+    let one = format!(
+        "pack: one\nlang: ja\nrules:\n{}{}{}{}",
+        rule(
+            "fault",
+            "warning",
+            "システムの不具合",
+            "unsafe",
+            "システムの不具合です。"
+        ),
+        rule(
+            "judge",
+            "error",
+            "御社のシステム",
+            "unsafe",
+            "御社のシステムです。"
+        ),
+        rule(
+            "long",
+            "warning",
+            "御社のシステムの不具合",
+            "unsafe",
+            "御社のシステムの不具合です。"
+        ),
+        rule("safe", "info", "不具合", "safe", "不具合です。"),
+    );
+    let two = format!(
+        "pack: two\nlang: ja\nrules:\n{}",
+        rule("mine", "info", "不具合です", "unsafe", "不具合です。")
+    );
+    let linter = Linter::new(
+        &[src("one.yaml", &one, false), src("two.yaml", &two, false)],
+        &Options::default(),
+    )
+    .unwrap();
+    let mut hit = rules_hit(&linter, "御社のシステムの不具合です。");
+    hit.sort();
+    // `judge` is the only error; `long` and `fault` overlap it. `safe` carries a safe fix,
+    // `two/mine` is another pack's.
+    assert_eq!(hit, ["one/judge", "one/safe", "two/mine"]);
+    // Apart, each is reported.
+    let mut apart = rules_hit(
+        &linter,
+        "御社のシステムです。システムの不具合がありました。",
+    );
+    apart.sort();
+    assert_eq!(apart, ["one/fault", "one/judge", "one/safe"]);
+}

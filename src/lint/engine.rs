@@ -9,7 +9,7 @@ use super::pack::{LoadError, PackSource, embedded_packs, parse_pack};
 use super::patterns::{PatternIndex, Seen};
 use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
-use super::{Category, Finding, Suggestion, mask_secret, mask_within, pii_spans};
+use super::{Applicability, Category, Finding, Suggestion, mask_secret, mask_within, pii_spans};
 use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sentences};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -151,6 +151,9 @@ fn is_frame(sentence: &str) -> bool {
             || ["御中", "様", "各位", "殿"]
                 .iter()
                 .any(|e| sentence.ends_with(e))
+            // 「Amazonさんへ」, 「セラーサポートの皆様へ」: an address, informal or not.
+            || ((sentence.ends_with('へ') || sentence.ends_with("さん"))
+                && sentence.chars().count() <= 20)
             || (sentence.ends_with(',') && (sentence.starts_with("Dear ") || words <= 4))))
         || (sentence.starts_with('【') && sentence.ends_with('】'))
         || sentence.ends_with([':', '：'])
@@ -436,7 +439,7 @@ impl Linter {
                 && !self.excepted(h.rule, &doc, &seen, &h.range)
         });
         self.document_rules(&doc, &seen, &active, &mut hits);
-        let hits = longest_per_rule(hits);
+        let hits = one_per_span(longest_per_rule(hits), &self.rules);
 
         let index = LineIndex::new(text);
         let mut findings: Vec<Finding> = hits
@@ -603,6 +606,54 @@ fn rule_error(rule: &Rule, message: String) -> LoadError {
     }
 }
 
+/// Keeps one finding where rules of one pack and category overlap: 「システムの不具合で」 was reported
+/// by three blame rules, 「二度と同じことはしません」 by three vague ones, each with its own
+/// message for the same words. The one kept is the most severe, then the longest, then the
+/// first in pack order. A hit with a `safe` fix is always kept (and does not hide others), so
+/// `--fix` still removes every 「ｗ」 and 「！！」; pii is kept whole, as every secret is masked.
+/// Another pack's rule is never hidden: a user's own rule on 「大至急」 shows beside the shipped
+/// one on 「至急」.
+fn one_per_span(mut hits: Vec<Hit>, rules: &[Rule]) -> Vec<Hit> {
+    let exempt = |h: &Hit| {
+        let rule = &rules[h.rule];
+        rule.category == Category::Pii
+            || h.range.is_empty()
+            || rule
+                .suggestions
+                .iter()
+                .any(|s| s.applicability == Applicability::Safe)
+    };
+    hits.sort_by_key(|h| {
+        let rule = &rules[h.rule];
+        (
+            std::cmp::Reverse(rule.level),
+            std::cmp::Reverse(h.range.len()),
+            h.rule,
+            h.range.start,
+        )
+    });
+    let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        let hidden = !exempt(&h)
+            && kept.iter().any(|k| {
+                !exempt(k)
+                    && rules[k.rule].category == rules[h.rule].category
+                    && pack_of(&rules[k.rule].id) == pack_of(&rules[h.rule].id)
+                    && k.range.start < h.range.end
+                    && h.range.start < k.range.end
+            });
+        if !hidden {
+            kept.push(h);
+        }
+    }
+    kept
+}
+
+/// The pack of a rule id (`ja-tone` of `ja-tone/w-laugh`).
+fn pack_of(id: &str) -> &str {
+    id.split_once('/').map_or(id, |(pack, _)| pack)
+}
+
 /// Keeps, per rule, the longest of overlapping hits (「乗っ取られました」 over 「乗っ取られ」).
 fn longest_per_rule(mut hits: Vec<Hit>) -> Vec<Hit> {
     hits.sort_by(|a, b| {
@@ -666,6 +717,8 @@ mod tests {
             "再発防止策：",
             "Amazonセラーサポート御中",
             "ご担当者様",
+            "Amazonさんへ",
+            "セラーサポートの皆様へ",
             "Dear Seller Support,",
             "Best regards,",
             "1.",
