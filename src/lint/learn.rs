@@ -36,10 +36,14 @@ pub const BUCKETS: usize = 1 << 16;
 /// How a language is cut into features.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Script {
-    /// Character 1- to 4-grams: Japanese has no spaces, and short n-grams catch conjugations.
+    /// Character 1- to 3-grams: Japanese has no spaces, and short n-grams catch conjugations.
+    /// In 5-fold cross-validation (recall at precision 0.97, summed over the six categories),
+    /// 1-3 scored 5.24, 1-4 5.06, 1-5 4.93, 2-3 5.15 and 1-2 5.17: longer n-grams learn the
+    /// corpus's own sentences rather than their shape.
     Ja,
-    /// Character 2- to 5-grams inside each word (padded with spaces, so a word's start and end
-    /// are features), plus words and word pairs.
+    /// Character 2- to 4-grams inside each word (padded with spaces, so a word's start and end
+    /// are features), plus words and word pairs. Cross-validated as for Japanese: 2-4 5.01, 2-5
+    /// 4.94, 3-5 4.93, 2-3 5.04 but with blame at 0.58 against 0.64; word triples added 4.90.
     En,
 }
 
@@ -70,14 +74,14 @@ pub fn features(text: &str, script: Script) -> Vec<(u32, f32)> {
         }
         buckets.clear();
         match script {
-            Script::Ja => grams(chars, 1..=4, 0, buckets),
+            Script::Ja => grams(chars, 1..=3, 0, buckets),
             Script::En => {
                 for word in chars.split(|&c| c == ' ').filter(|w| !w.is_empty()) {
                     padded.clear();
                     padded.push(' ');
                     padded.extend_from_slice(word);
                     padded.push(' ');
-                    grams(padded, 2..=5, 1, buckets);
+                    grams(padded, 2..=4, 1, buckets);
                 }
                 // Words as a tokenizer for search would cut them: runs of two or more letters
                 // or digits ("don't" gives "don").
