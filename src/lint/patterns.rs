@@ -382,7 +382,7 @@ type EmbeddedPrefixes = Option<(Vec<&'static [u8]>, DoubleArrayAhoCorasick<u32>)
 static LOADED_PREFIXES: [OnceLock<EmbeddedPrefixes>; 2] = [OnceLock::new(), OnceLock::new()];
 
 impl Prefixes {
-    fn of(literals: &[Vec<u8>]) -> Result<Prefixes, String> {
+    fn of(literals: &[Cow<'static, [u8]>]) -> Result<Prefixes, String> {
         for (i, (list, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
             let loaded = LOADED_PREFIXES[i].get_or_init(|| {
                 let mut embedded = Vec::new();
@@ -395,7 +395,7 @@ impl Prefixes {
             };
             let mut map = vec![u32::MAX; embedded.len()];
             let all = literals.iter().enumerate().all(|(n, lit)| {
-                let found = embedded.binary_search(&lit.as_slice());
+                let found = embedded.binary_search(&&lit[..]);
                 found.map(|at| map[at] = n as u32).is_ok()
             });
             if all {
@@ -446,11 +446,11 @@ struct Plan {
     starts: Vec<Vec<u32>>,
     /// Per prefix literal, its branches sorted by their leads; made when it is first hit.
     leads: Vec<OnceLock<Leads>>,
-    literals: Vec<Vec<u8>>,
+    literals: Vec<Cow<'static, [u8]>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
     /// Patterns with a branch in `rest`: their spans need every branch.
-    has_rest: HashSet<usize>,
+    has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
 }
@@ -694,12 +694,13 @@ const NEEDLE_WINDOW: usize = 16 << 10;
 
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut literal_index: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut literals: Vec<Cow<'static, [u8]>> = Vec::new();
+        // Keyed by the literal's position in `literals`, compared by its bytes: no copy.
+        let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> = HashMap::default();
         let mut starts: Vec<Vec<u32>> = Vec::new();
         let mut anchored = Vec::new();
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
-        let mut has_rest = HashSet::new();
+        let mut has_rest = HashSet::default();
         for &id in ids {
             for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
@@ -711,15 +712,19 @@ impl Plan {
                     continue;
                 };
                 let b = anchored.len() as u32;
-                for lit in prefixes {
-                    let next = literals.len();
-                    let at = *literal_index.entry(lit.clone()).or_insert(next);
-                    if at == next {
-                        literals.push(lit);
-                        starts.push(Vec::new());
-                    }
+                prefixes.each(|lit| {
+                    let at = match literal_index.get(&lit) {
+                        Some(&at) => at,
+                        None => {
+                            let at = literals.len();
+                            literal_index.insert(lit.clone(), at);
+                            literals.push(lit);
+                            starts.push(Vec::new());
+                            at
+                        }
+                    };
                     starts[at].push(b);
-                }
+                });
                 anchored.push(Anchor {
                     id,
                     tree,
@@ -1206,11 +1211,69 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (hircode::Prefixes, Cow<'static, [u8]>, Needled),
+    (Option<Literals>, Cow<'static, [u8]>, Needled),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
 type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
+
+/// A branch's prefix literals: still encoded in the build-time table, or parsed at load (a user
+/// pack's pattern).
+enum Literals {
+    Code(&'static [u8]),
+    Parsed(Vec<Vec<u8>>),
+}
+
+impl Literals {
+    /// Calls `f` with each literal, borrowed from the build-time table when it is there.
+    fn each(self, mut f: impl FnMut(Cow<'static, [u8]>)) {
+        match self {
+            Literals::Code(code) => {
+                hircode::each_lead(code, |lit| f(Cow::Borrowed(lit)));
+            }
+            Literals::Parsed(list) => list.into_iter().for_each(|lit| f(Cow::Owned(lit))),
+        }
+    }
+}
+
+/// FxHash (rustc's hasher) for the tables a plan builds at start-up from the packs' own
+/// literals: SipHash's resistance to chosen keys buys nothing there, and hashing was a tenth of
+/// building a plan.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(n.into());
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A pattern's branch trees, left encoded when they come from the build-time table.
 fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
@@ -1227,7 +1290,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                     Tree::Code(b.tree),
                     b.caseless.map(Tree::Code),
                     (
-                        b.prefixes,
+                        b.prefixes.map(Literals::Code),
                         Cow::Borrowed(b.leads),
                         (b.needles, OnceLock::new()),
                     ),
@@ -1247,7 +1310,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
             (
                 Tree::Parsed(b.hir),
                 caseless,
-                (b.prefixes, Cow::Owned(leads), needles),
+                (b.prefixes.map(Literals::Parsed), Cow::Owned(leads), needles),
                 (None, &[][..]),
             )
         })
