@@ -11,6 +11,7 @@ use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
 use crate::yaml;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The text of one pack file, wherever it came from.
@@ -86,7 +87,7 @@ struct RuleCommon {
     suggestions: Vec<SuggestionDef>,
     examples: ExamplesDef,
     #[serde(default)]
-    unless: Vec<String>,
+    unless: Vec<Cow<'static, str>>,
     #[serde(default)]
     when: Vec<String>,
 }
@@ -144,6 +145,9 @@ struct TypedPackDef {
 #[serde(deny_unknown_fields)]
 struct JsonRuleDef {
     rule: RuleCommon,
+    /// The rule's `unless`, as places in [`prebuilt::PATTERNS`] (and then not in `rule`).
+    #[serde(default)]
+    unless: Vec<u32>,
     matcher: JsonMatcherDef,
 }
 
@@ -151,20 +155,45 @@ struct JsonRuleDef {
 #[serde(rename_all = "lowercase")]
 enum JsonMatcherDef {
     Phrases(PhrasesDef),
-    Regex(RegexDef),
+    Regex(JsonRegexDef),
     Require(RequireDef),
     Metric(MetricDef),
 }
 
+/// A `regex` rule's keys, its pattern named by its place in [`prebuilt::PATTERNS`]: the
+/// patterns are embedded as Rust strings, read in place, where serde_json copied each one out
+/// of its escapes (`\\b`), which was most of loading the shipped packs.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRegexDef {
+    pattern: u32,
+    #[serde(default)]
+    luhn: bool,
+}
+
+/// The embedded pattern at `n`.
+fn prebuilt_pattern(n: u32) -> Option<Cow<'static, str>> {
+    prebuilt::PATTERNS
+        .get(n as usize)
+        .map(|&p| Cow::Borrowed(p))
+}
+
 impl JsonRuleDef {
-    fn into_parts(self) -> (RuleCommon, MatcherKeys) {
+    /// `None` when a pattern number is not one build.rs wrote.
+    fn into_parts(self) -> Option<(RuleCommon, MatcherKeys)> {
         let matcher = match self.matcher {
             JsonMatcherDef::Phrases(d) => MatcherDef::Phrases(d),
-            JsonMatcherDef::Regex(d) => MatcherDef::Regex(d),
+            JsonMatcherDef::Regex(d) => {
+                MatcherDef::Regex(RegexDef::new(prebuilt_pattern(d.pattern)?, d.luhn))
+            }
             JsonMatcherDef::Require(d) => MatcherDef::Require(d),
             JsonMatcherDef::Metric(d) => MatcherDef::Metric(d),
         };
-        (self.rule, MatcherKeys::Read(matcher))
+        let mut rule = self.rule;
+        for n in self.unless {
+            rule.unless.push(prebuilt_pattern(n)?);
+        }
+        Some((rule, MatcherKeys::Read(matcher)))
     }
 }
 
@@ -179,10 +208,20 @@ enum MatcherKeys {
 /// rules: this skips the YAML parser and the generic value in between, which were most of
 /// loading the shipped packs. `None` (so the YAML is read, for its line numbers) when there is
 /// no such JSON or a rule in it does not fit: errors always come from the YAML.
-fn prebuilt_def(text: &str) -> Option<(TypedPackDef, &'static [u32])> {
+#[allow(clippy::type_complexity)]
+fn prebuilt_def(
+    text: &str,
+) -> Option<(
+    (String, RuleLang, Vec<(RuleCommon, MatcherKeys)>),
+    &'static [u32],
+)> {
     let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| *yaml == text)?;
     let def: TypedPackDef = serde_json::from_str(json).ok()?;
-    (def.rules.len() == lines.len()).then_some((def, *lines))
+    if def.rules.len() != lines.len() {
+        return None;
+    }
+    let rules: Option<Vec<_>> = def.rules.into_iter().map(JsonRuleDef::into_parts).collect();
+    Some(((def.pack, def.lang, rules?), *lines))
 }
 
 /// Parses one pack file into rules. Ids come out in full (`pack/id`).
@@ -193,10 +232,9 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
     // Rule lines: build.rs's, or found in the text when it is first needed.
     let mut lines: Option<&[u32]> = None;
     let (pack, lang, defs): (String, RuleLang, Vec<Def>) = match prebuilt_def(&src.text) {
-        Some((def, rule_lines)) => {
+        Some(((pack, lang, rules), rule_lines)) => {
             lines = Some(rule_lines);
-            let defs = def.rules.into_iter().map(|r| Ok(r.into_parts()));
-            (def.pack, def.lang, defs.collect())
+            (pack, lang, rules.into_iter().map(Ok).collect())
         }
         None => {
             let def = yaml::parse::<PackDef>(&src.text).map_err(|e| LoadError::Yaml {
@@ -316,7 +354,8 @@ fn build_rule(
         return Err("`unless` does not apply to `require` rules (they have no span)".into());
     }
     // Compiled lazily: see `patterns.rs` for when each is validated.
-    let lazy = |patterns: Vec<String>| patterns.into_iter().map(LazyRegex::new).collect();
+    let lazy =
+        |patterns: Vec<Cow<'static, str>>| patterns.into_iter().map(LazyRegex::new).collect();
     Ok(Rule {
         id: format!("{pack}/{}", def.id),
         lang,
@@ -339,7 +378,7 @@ fn build_rule(
         },
         matcher,
         unless: lazy(def.unless),
-        when: lazy(def.when),
+        when: def.when.into_iter().map(LazyRegex::new).collect(),
         path: String::new(),
         line: 0,
     })

@@ -49,7 +49,8 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
 /// groups, validation, and the rare DFA give-up (a Unicode word boundary in a user pattern).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
-    source: String,
+    /// Borrowed when it comes from the embedded packs.
+    source: Cow<'static, str>,
     compiled: OnceLock<Regex>,
     /// Shared by clones, so a cloned rule keeps what was built. Boxed: each of the packs'
     /// thousands of patterns allocates this at start-up, and most never build a finder.
@@ -153,7 +154,7 @@ fn push<T>(pool: &Mutex<Vec<T>>, item: T) {
 }
 
 impl LazyRegex {
-    pub(crate) fn new(source: impl Into<String>) -> Self {
+    pub(crate) fn new(source: impl Into<Cow<'static, str>>) -> Self {
         LazyRegex {
             source: source.into(),
             compiled: OnceLock::new(),
@@ -1375,10 +1376,11 @@ impl PatternIndex {
         let mut rule_of: Vec<usize> = Vec::new();
         let mut owned = vec![Owned::default(); rules.len()];
         // Appends a rule's patterns; returns the ids they got.
-        let mut add = |patterns: &mut dyn Iterator<Item = &str>, rule: usize| {
+        let mut add = |patterns: &mut dyn Iterator<Item = &LazyRegex>, rule: usize| {
             let start = sources.len();
             for p in patterns {
-                sources.push(LazyRegex::new(p));
+                // Not a clone: the index's copy builds its own finder.
+                sources.push(LazyRegex::new(p.source.clone()));
                 rule_of.push(rule);
             }
             start..sources.len()
@@ -1386,14 +1388,15 @@ impl PatternIndex {
         for (i, rule) in rules.iter().enumerate() {
             match &rule.matcher {
                 Matcher::Regex(p) => {
-                    owned[i].regex = Some(add(&mut std::iter::once(p.regex.as_str()), i).start);
+                    owned[i].regex = Some(add(&mut std::iter::once(&p.regex), i).start);
                 }
                 Matcher::Require(r) => {
-                    owned[i].require = add(&mut r.any.iter().map(String::as_str), i);
+                    let any: Vec<_> = r.any.iter().map(|p| LazyRegex::new(p.clone())).collect();
+                    owned[i].require = add(&mut any.iter(), i);
                 }
                 Matcher::Phrases(_) | Matcher::Metric(_) => {}
             }
-            owned[i].when = add(&mut rule.when.iter().map(LazyRegex::as_str), i);
+            owned[i].when = add(&mut rule.when.iter(), i);
         }
         let mut unless = Vec::new();
         let mut unless_rule_of = Vec::new();
@@ -1842,7 +1845,7 @@ mod tests {
                 _ => Vec::new(),
             };
             for re in patterns.into_iter().chain(&rule.unless) {
-                let fresh = LazyRegex::new(re.as_str());
+                let fresh = LazyRegex::new(re.as_str().to_owned());
                 for text in &texts {
                     let expected: Vec<_> = matches_in(fresh.get(), text, 0..text.len())
                         .map(|m| m.range())
@@ -1891,7 +1894,7 @@ mod tests {
                 let Matcher::Regex(p) = &rule.matcher else {
                     continue;
                 };
-                let fresh = LazyRegex::new(p.regex.as_str());
+                let fresh = LazyRegex::new(p.regex.as_str().to_owned());
                 for &para in index.fired(&fast, i) {
                     let range = paragraphs[para as usize].range.clone();
                     let expected: Vec<_> = matches_in(fresh.get(), text, range.clone())

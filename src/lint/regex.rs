@@ -6,21 +6,29 @@ use super::engine::Hit;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexDef {
-    pattern: String,
+    /// Borrowed when it comes from the embedded packs.
+    pattern: Cow<'static, str>,
     /// Keep only matches whose digits pass the Luhn checksum (card numbers): most digit runs
     /// of card length in a letter (order numbers, JAN codes) fail it.
     #[serde(default)]
     luhn: bool,
 }
 
+impl RegexDef {
+    pub(crate) fn new(pattern: Cow<'static, str>, luhn: bool) -> Self {
+        RegexDef { pattern, luhn }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    pub source: String,
+    pub source: Cow<'static, str>,
     pub(crate) regex: LazyRegex,
     /// Whether any suggestion names a capture group, so matches need `captures`.
     pub(crate) expands: bool,
