@@ -3,11 +3,15 @@
 //! match positions.
 
 use super::engine::Hit;
+use super::hircode::ascii_classes;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
+use regex_automata::Input;
+use regex_automata::nfa::thompson::pikevm::PikeVM;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -34,6 +38,11 @@ pub struct Pattern {
     pub(crate) expands: bool,
     /// Matches must pass the Luhn checksum.
     pub luhn: bool,
+    /// When `expands`: what reads the capture groups of a match the pattern index found, built
+    /// on first use. Only an NFA: the `regex` crate's `Regex` also builds its DFAs, one-pass and
+    /// backtracking engines and prefilters, a tenth of linting a letter that broke such a rule,
+    /// to search a span already known to match.
+    captures: OnceLock<Option<PikeVM>>,
 }
 
 impl Pattern {
@@ -45,6 +54,7 @@ impl Pattern {
             source: def.pattern,
             expands,
             luhn: def.luhn,
+            captures: OnceLock::new(),
         }
     }
 
@@ -77,7 +87,37 @@ impl Pattern {
             }
             return;
         }
-        // Suggestions that name capture groups need the `regex` crate's captures.
+        // Suggestions that name capture groups need the groups of each match.
+        let captures = self
+            .captures
+            .get_or_init(|| PikeVM::new(&ascii_classes(self.regex.as_str())).ok());
+        if let Some(vm) = captures {
+            let (mut cache, mut caps) = (vm.create_cache(), vm.create_captures());
+            for m in spans(&self.regex, range) {
+                if !self.accepts(&text[m.clone()]) {
+                    continue;
+                }
+                // As `Regex::captures_at` searches: from the match's start, up to its end.
+                let haystack = &text[..m.end];
+                vm.captures(&mut cache, Input::new(haystack).span(m.clone()), &mut caps);
+                if !caps.is_match() {
+                    continue;
+                }
+                let texts = rule
+                    .suggestions
+                    .iter()
+                    .map(|s| {
+                        let mut dst = String::new();
+                        caps.interpolate_string_into(haystack, &s.text, &mut dst);
+                        dst
+                    })
+                    .collect();
+                let mut hit = Hit::new(idx, m);
+                hit.suggestions = Some(texts);
+                out.push(hit);
+            }
+            return;
+        }
         let regex = self.regex.get();
         for m in matches_in(regex, text, range) {
             if !self.accepts(m.as_str()) {
