@@ -444,7 +444,7 @@ impl Prefixes {
 struct Plan {
     prefixes: Prefixes,
     /// Per prefix literal: the branches (indices into `anchored`) it starts.
-    starts: Vec<Vec<u32>>,
+    starts: Starts,
     /// Per prefix literal, its branches sorted by their leads; made when it is first hit.
     leads: Vec<OnceLock<Leads>>,
     literals: Vec<Cow<'static, [u8]>>,
@@ -454,6 +454,52 @@ struct Plan {
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
+}
+
+/// Per prefix literal, the branches it starts, in one list: a list per literal was an
+/// allocation for each of a plan's thousands of literals at start-up.
+#[derive(Debug)]
+struct Starts {
+    /// Where each literal's branches end in `branches`.
+    ends: Vec<u32>,
+    branches: Vec<u32>,
+}
+
+impl Starts {
+    /// From (literal, branch) pairs: each literal's branches keep their order in `pairs`.
+    fn of(literals: usize, pairs: &[(u32, u32)]) -> Starts {
+        let mut ends = vec![0u32; literals];
+        for &(lit, _) in pairs {
+            ends[lit as usize] += 1;
+        }
+        let mut sum = 0;
+        for end in &mut ends {
+            sum += *end;
+            *end = sum;
+        }
+        // Filled from the back, each literal's slot from its end.
+        let mut branches = vec![0u32; pairs.len()];
+        let mut next = ends.clone();
+        for &(lit, b) in pairs.iter().rev() {
+            let at = &mut next[lit as usize];
+            *at -= 1;
+            branches[*at as usize] = b;
+        }
+        Starts { ends, branches }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl std::ops::Index<usize> for Starts {
+    type Output = [u32];
+
+    fn index(&self, literal: usize) -> &[u32] {
+        let start = literal.checked_sub(1).map_or(0, |l| self.ends[l]);
+        &self.branches[start as usize..self.ends[literal] as usize]
+    }
 }
 
 /// A branch with prefixes: compiled (alone, anchored) the first time one of its prefixes turns
@@ -697,9 +743,11 @@ impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
         let mut literals: Vec<Cow<'static, [u8]>> = Vec::new();
         // Keyed by the literal's position in `literals`, compared by its bytes: no copy.
-        let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> = HashMap::default();
-        let mut starts: Vec<Vec<u32>> = Vec::new();
-        let mut anchored = Vec::new();
+        let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> =
+            HashMap::with_capacity_and_hasher(ids.len() * 4, FxBuild::default());
+        // (literal, branch), in the order of the branches.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len() * 8);
+        let mut anchored = Vec::with_capacity(ids.len() * 2);
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
         let mut has_rest = HashSet::default();
         for &id in ids {
@@ -720,11 +768,10 @@ impl Plan {
                             let at = literals.len();
                             literal_index.insert(lit.clone(), at);
                             literals.push(lit);
-                            starts.push(Vec::new());
                             at
                         }
                     };
-                    starts[at].push(b);
+                    pairs.push((at as u32, b));
                 });
                 anchored.push(Anchor {
                     id,
@@ -740,6 +787,7 @@ impl Plan {
                 });
             }
         }
+        let starts = Starts::of(literals.len(), &pairs);
         let prefixes = Prefixes::of(&literals)?;
         let rest = if rest.is_empty() {
             None
@@ -1984,5 +2032,15 @@ mod tests {
         assert!(lazy.get().is_match("it is ok."));
         assert!(lazy.compiled.get().is_some());
         assert!(LazyRegex::new("(").validate().is_err());
+    }
+
+    #[test]
+    fn starts_keep_each_literals_branches_in_order() {
+        let starts = Starts::of(4, &[(1, 0), (0, 0), (1, 1), (2, 2), (0, 3), (1, 3)]);
+        assert_eq!(starts.len(), 4);
+        assert_eq!(&starts[0], &[0, 3]);
+        assert_eq!(&starts[1], &[0, 1, 3]);
+        assert_eq!(&starts[2], &[2]);
+        assert!(starts[3].is_empty());
     }
 }
