@@ -99,13 +99,14 @@ fn main() {
         .map(|(i, p)| (p.as_str(), i as u32))
         .collect();
     let mut converted = Vec::new();
+    let mut examples = Vec::new();
     for (name, text, pack) in packs {
         let Some(pack) = pack else {
             converted.push((name, text, String::new(), Vec::new()));
             continue;
         };
-        let json =
-            serde_json::to_string(&typed_json(&pack, &numbers)).expect("a YAML value serialises");
+        let json = serde_json::to_string(&typed_json(&pack, &numbers, &mut examples))
+            .expect("a YAML value serialises");
         // Each rule's line, as the YAML path finds it (values carry no positions).
         let ids = yaml::key_lines(&text, "id");
         let rules = pack.get("rules").and_then(|r| r.as_sequence());
@@ -135,6 +136,14 @@ fn main() {
     );
     for pattern in &patterns {
         code.push_str(&format!("    {pattern:?},\n"));
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Rules' examples as JSON: the packs' JSON names them by their place here.\n\
+         pub(crate) static EXAMPLES: &[&str] = &[\n",
+    );
+    for json in &examples {
+        code.push_str(&format!("    {json:?},\n"));
     }
     code.push_str("];\n");
     let mut out = Vec::new();
@@ -283,8 +292,14 @@ fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
 /// left as it is, and fails to load from the JSON, so the pack is read from its YAML, which
 /// reports the error. A `regex` rule's `pattern` and a rule's `unless` become numbers, their
 /// places in `numbers`, `unless` beside `rule`: `{"rule": …, "unless": [3, 9], "matcher":
-/// {"regex": {"pattern": 12}}}`.
-fn typed_json(pack: &yaml::Value, numbers: &BTreeMap<&str, u32>) -> serde_json::Value {
+/// {"regex": {"pattern": 12}}}`. Examples that are well formed move to `examples` (as JSON),
+/// named by their place there beside `rule`, `rule` keeping an empty `examples`: linting
+/// never reads them.
+fn typed_json(
+    pack: &yaml::Value,
+    numbers: &BTreeMap<&str, u32>,
+    examples: &mut Vec<String>,
+) -> serde_json::Value {
     let mut json = serde_json::to_value(pack).expect("a YAML value serialises as JSON");
     let rules = json.get_mut("rules").and_then(|r| r.as_array_mut());
     for rule in rules.into_iter().flatten() {
@@ -314,12 +329,47 @@ fn typed_json(pack: &yaml::Value, numbers: &BTreeMap<&str, u32>) -> serde_json::
                 fields.insert("unless".into(), serde_json::Value::Array(list));
             }
         }
+        if let Some(ex) = common.get_mut("examples")
+            && plain_examples(ex)
+        {
+            let moved = std::mem::replace(ex, serde_json::json!({}));
+            fields.insert("examples".into(), examples.len().into());
+            examples.push(serde_json::to_string(&moved).expect("JSON serialises"));
+        }
         let mut matcher = serde_json::Map::new();
         matcher.insert(kind, serde_json::Value::Object(own));
         fields.insert("rule".into(), serde_json::Value::Object(common));
         fields.insert("matcher".into(), serde_json::Value::Object(matcher));
     }
     json
+}
+
+/// Whether a rule's `examples` are ones pack.rs's `ExamplesDef` reads and accepts: only `bad`
+/// and `good`, neither empty, good ones strings, bad ones strings or `{text, fixed}` with a
+/// string `text` and a string or no `fixed`. Others stay in the rule, where loading (from the
+/// YAML) reports them.
+fn plain_examples(examples: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Some(map) = examples.as_object() else {
+        return false;
+    };
+    let list = |key: &str| match map.get(key) {
+        Some(Value::Array(list)) if !list.is_empty() => Some(list),
+        _ => None,
+    };
+    let (Some(bad), Some(good)) = (list("bad"), list("good")) else {
+        return false;
+    };
+    let bad_ok = |b: &Value| match b {
+        Value::String(_) => true,
+        Value::Object(m) => {
+            m.keys().all(|k| k == "text" || k == "fixed")
+                && m.get("text").is_some_and(Value::is_string)
+                && m.get("fixed").is_none_or(|f| f.is_string() || f.is_null())
+        }
+        _ => false,
+    };
+    map.len() == 2 && bad.iter().all(bad_ok) && good.iter().all(Value::is_string)
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and

@@ -7,7 +7,7 @@ use super::patterns::LazyRegex;
 use super::phrases::{Phrases, PhrasesDef};
 use super::regex::{Pattern, RegexDef};
 use super::require::{Require, RequireDef};
-use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
+use super::rule::{BadExample, Examples, LazyExamples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
 use crate::yaml;
 use serde::Deserialize;
@@ -114,6 +114,30 @@ struct ExamplesDef {
     bad: Vec<BadDef>,
     #[serde(default)]
     good: Vec<String>,
+    /// Set instead (from the embedded JSON) when build.rs moved the examples to
+    /// [`prebuilt::EXAMPLES`], having checked they are well formed and not empty.
+    #[serde(skip)]
+    embedded: Option<&'static str>,
+}
+
+/// A rule's examples, moved out of the embedded JSON by build.rs, as the rule holds them.
+pub(crate) fn read_examples(json: &str) -> Examples {
+    let def: ExamplesDef = serde_json::from_str(json).unwrap_or_default();
+    examples_of(def)
+}
+
+fn examples_of(def: ExamplesDef) -> Examples {
+    Examples {
+        bad: def
+            .bad
+            .into_iter()
+            .map(|b| match b {
+                BadDef::Text(text) => BadExample { text, fixed: None },
+                BadDef::WithFix { text, fixed } => BadExample { text, fixed },
+            })
+            .collect(),
+        good: def.good,
+    }
 }
 
 #[derive(Deserialize)]
@@ -147,6 +171,9 @@ struct TypedPackDef {
 #[serde(deny_unknown_fields)]
 struct JsonRuleDef {
     rule: RuleCommon,
+    /// The rule's examples, as a place in [`prebuilt::EXAMPLES`] (`rule` then has none).
+    #[serde(default)]
+    examples: Option<u32>,
     /// The rule's `unless`, as places in [`prebuilt::PATTERNS`] (and then not in `rule`).
     #[serde(default)]
     unless: Vec<u32>,
@@ -192,6 +219,9 @@ impl JsonRuleDef {
             JsonMatcherDef::Metric(d) => MatcherDef::Metric(d),
         };
         let mut rule = self.rule;
+        if let Some(n) = self.examples {
+            rule.examples.embedded = Some(prebuilt::EXAMPLES.get(n as usize)?);
+        }
         for n in self.unless {
             rule.unless.push(prebuilt_pattern(n)?);
         }
@@ -321,7 +351,8 @@ fn build_rule(
     if def.suggestions.is_empty() {
         return Err("no `suggestions`: every finding must say what to write instead".into());
     }
-    if def.examples.bad.is_empty() || def.examples.good.is_empty() {
+    let ex = &def.examples;
+    if ex.embedded.is_none() && (ex.bad.is_empty() || ex.good.is_empty()) {
         return Err("`examples` needs at least one `bad` and one `good` example".into());
     }
     let matcher_def = match matcher {
@@ -368,17 +399,9 @@ fn build_rule(
         message: def.message,
         why: def.why,
         suggestions: def.suggestions,
-        examples: Examples {
-            bad: def
-                .examples
-                .bad
-                .into_iter()
-                .map(|b| match b {
-                    BadDef::Text(text) => BadExample { text, fixed: None },
-                    BadDef::WithFix { text, fixed } => BadExample { text, fixed },
-                })
-                .collect(),
-            good: def.examples.good,
+        examples: match def.examples.embedded {
+            Some(json) => LazyExamples::embedded(json),
+            None => examples_of(def.examples).into(),
         },
         matcher,
         unless: lazy(def.unless),
