@@ -7,11 +7,11 @@ use super::hircode::ascii_classes;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
 use regex_automata::Input;
-use regex_automata::nfa::thompson::pikevm::PikeVM;
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,8 +41,16 @@ pub struct Pattern {
     /// When `expands`: what reads the capture groups of a match the pattern index found, built
     /// on first use. Only an NFA: the `regex` crate's `Regex` also builds its DFAs, one-pass and
     /// backtracking engines and prefilters, a tenth of linting a letter that broke such a rule,
-    /// to search a span already known to match.
-    captures: OnceLock<Option<PikeVM>>,
+    /// to search a span already known to match. Shared by clones, like `LazyRegex`'s finder.
+    captures: Arc<OnceLock<Option<Capturer>>>,
+}
+
+/// The NFA that reads capture groups, with the threads' caches: a cache is a few allocations
+/// per NFA state, and a large text asks once per paragraph.
+#[derive(Debug)]
+struct Capturer {
+    vm: PikeVM,
+    caches: Mutex<Vec<pikevm::Cache>>,
 }
 
 impl Pattern {
@@ -54,7 +62,7 @@ impl Pattern {
             source: def.pattern,
             expands,
             luhn: def.luhn,
-            captures: OnceLock::new(),
+            captures: Arc::new(OnceLock::new()),
         }
     }
 
@@ -88,11 +96,15 @@ impl Pattern {
             return;
         }
         // Suggestions that name capture groups need the groups of each match.
-        let captures = self
-            .captures
-            .get_or_init(|| PikeVM::new(&ascii_classes(self.regex.as_str())).ok());
-        if let Some(vm) = captures {
-            let (mut cache, mut caps) = (vm.create_cache(), vm.create_captures());
+        let captures = self.captures.get_or_init(|| {
+            let vm = PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?;
+            let caches = Mutex::new(Vec::new());
+            Some(Capturer { vm, caches })
+        });
+        if let Some(Capturer { vm, caches }) = captures {
+            let pooled = caches.lock().ok().and_then(|mut c| c.pop());
+            let mut cache = pooled.unwrap_or_else(|| vm.create_cache());
+            let mut caps = vm.create_captures();
             for m in spans(&self.regex, range) {
                 if !self.accepts(&text[m.clone()]) {
                     continue;
@@ -115,6 +127,9 @@ impl Pattern {
                 let mut hit = Hit::new(idx, m);
                 hit.suggestions = Some(texts);
                 out.push(hit);
+            }
+            if let Ok(mut c) = caches.lock() {
+                c.push(cache);
             }
             return;
         }
