@@ -631,17 +631,34 @@ impl Leads {
                 return;
             };
             let range = &self.sorted[lo..hi];
-            lo += range.partition_point(|(r, _)| {
+            lo += partition(range, |(r, _)| {
                 let l = lead(r);
                 l.len() <= k || l[k] < byte
             });
-            hi = lo + self.sorted[lo..hi].partition_point(|(r, _)| lead(r)[k] == byte);
+            hi = lo + partition(&self.sorted[lo..hi], |(r, _)| lead(r)[k] == byte);
             if lo == hi {
                 return;
             }
             k += 1;
         }
     }
+}
+
+/// `slice.partition_point(pred)`, always inlined: [`Leads::pick`] runs it a few times at every
+/// prefix hit, and when the compiler left the library's copy out of line, the calls cost 2% of
+/// linting a folder of letters.
+#[inline(always)]
+fn partition<T>(slice: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, slice.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(&slice[mid]) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
