@@ -26,7 +26,7 @@ mod yaml;
 use regex_automata::dfa::{StartKind, dense};
 use regex_automata::nfa::thompson;
 use regex_syntax::hir::Hir;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// A branch's DFA is embedded when its sparse form is at most this big: nearly every branch of
@@ -76,7 +76,7 @@ fn main() {
         };
         // A pack that does not parse is reported, with its line, when the binary loads it.
         let Ok(pack) = yaml::parse::<yaml::Value>(&text) else {
-            packs.push((name, text, String::new(), Vec::new()));
+            packs.push((name, text, None));
             continue;
         };
         collect(&pack, &mut patterns);
@@ -89,7 +89,24 @@ fn main() {
                 collect(&pack, scope);
             }
         }
-        let json = serde_json::to_string(&typed_json(&pack)).expect("a YAML value serialises");
+        packs.push((name, text, Some(pack)));
+    }
+    // Each pattern's place in `PATTERNS`, which the JSON names instead of the pattern: reading
+    // the patterns' escaped text was most of loading the shipped packs.
+    let numbers: BTreeMap<&str, u32> = patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.as_str(), i as u32))
+        .collect();
+    let mut converted = Vec::new();
+    let mut examples = Vec::new();
+    for (name, text, pack) in packs {
+        let Some(pack) = pack else {
+            converted.push((name, text, String::new(), Vec::new()));
+            continue;
+        };
+        let json = serde_json::to_string(&typed_json(&pack, &numbers, &mut examples))
+            .expect("a YAML value serialises");
         // Each rule's line, as the YAML path finds it (values carry no positions).
         let ids = yaml::key_lines(&text, "id");
         let rules = pack.get("rules").and_then(|r| r.as_sequence());
@@ -101,8 +118,34 @@ fn main() {
                 ids.get(id).copied().unwrap_or(1)
             })
             .collect();
-        packs.push((name, text, json, lines));
+        converted.push((name, text, json, lines));
     }
+    let mut code = String::from(
+        "/// (file name, the YAML text, the pack as JSON or empty, each rule's line)\n\
+         pub(crate) static PACKS: &[(&str, &str, &str, &[u32])] = &[\n",
+    );
+    for (name, text, json, lines) in converted {
+        code.push_str(&format!(
+            "    ({name:?}, {text:?}, {json:?}, &{lines:?}),\n"
+        ));
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Every pattern of the packs, sorted: the JSON names one by its place here.\n\
+         pub(crate) static PATTERNS: &[&str] = &[\n",
+    );
+    for pattern in &patterns {
+        code.push_str(&format!("    {pattern:?},\n"));
+    }
+    code.push_str("];\n");
+    code.push_str(
+        "/// Rules' examples as JSON: the packs' JSON names them by their place here.\n\
+         pub(crate) static EXAMPLES: &[&str] = &[\n",
+    );
+    for json in &examples {
+        code.push_str(&format!("    {json:?},\n"));
+    }
+    code.push_str("];\n");
     let mut out = Vec::new();
     // Where each entry starts: the patterns come sorted, so the binary looks one up by binary
     // search instead of hashing every pattern's text into a table first.
@@ -159,16 +202,6 @@ fn main() {
     });
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
-    let mut code = String::from(
-        "/// (file name, the YAML text, the pack as JSON or empty, each rule's line)\n\
-         pub(crate) static PACKS: &[(&str, &str, &str, &[u32])] = &[\n",
-    );
-    for (name, text, json, lines) in packs {
-        code.push_str(&format!(
-            "    ({name:?}, {text:?}, {json:?}, &{lines:?}),\n"
-        ));
-    }
-    code.push_str("];\n");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
 }
 
@@ -257,8 +290,16 @@ fn anchored_dfa(nfa: &thompson::NFA) -> Option<Vec<u8>> {
 /// (pack.rs's `JsonRuleDef`): `{"id": …, "kind": "regex", "pattern": …}` becomes `{"rule":
 /// {"id": …}, "matcher": {"regex": {"pattern": …}}}`. A rule that does not fit (no kind) is
 /// left as it is, and fails to load from the JSON, so the pack is read from its YAML, which
-/// reports the error.
-fn typed_json(pack: &yaml::Value) -> serde_json::Value {
+/// reports the error. A `regex` rule's `pattern` and a rule's `unless` become numbers, their
+/// places in `numbers`, `unless` beside `rule`: `{"rule": …, "unless": [3, 9], "matcher":
+/// {"regex": {"pattern": 12}}}`. Examples that are well formed move to `examples` (as JSON),
+/// named by their place there beside `rule`, `rule` keeping an empty `examples`: linting
+/// never reads them.
+fn typed_json(
+    pack: &yaml::Value,
+    numbers: &BTreeMap<&str, u32>,
+    examples: &mut Vec<String>,
+) -> serde_json::Value {
     let mut json = serde_json::to_value(pack).expect("a YAML value serialises as JSON");
     let rules = json.get_mut("rules").and_then(|r| r.as_array_mut());
     for rule in rules.into_iter().flatten() {
@@ -268,15 +309,67 @@ fn typed_json(pack: &yaml::Value) -> serde_json::Value {
         let Some(serde_json::Value::String(kind)) = fields.remove("kind") else {
             continue;
         };
-        let (common, own): (serde_json::Map<_, _>, serde_json::Map<_, _>) = std::mem::take(fields)
-            .into_iter()
-            .partition(|(k, _)| rulekeys::COMMON_KEYS.contains(&k.as_str()));
+        let (mut common, mut own): (serde_json::Map<_, _>, serde_json::Map<_, _>) =
+            std::mem::take(fields)
+                .into_iter()
+                .partition(|(k, _)| rulekeys::COMMON_KEYS.contains(&k.as_str()));
+        let number = |value: &serde_json::Value| {
+            let n = numbers.get(value.as_str()?)?;
+            Some(serde_json::Value::from(*n))
+        };
+        if kind == "regex"
+            && let Some(n) = own.get("pattern").and_then(number)
+        {
+            own.insert("pattern".into(), n);
+        }
+        if let Some(list) = common.get("unless").and_then(|l| l.as_array()) {
+            let list: Option<Vec<_>> = list.iter().map(number).collect();
+            if let Some(list) = list {
+                common.remove("unless");
+                fields.insert("unless".into(), serde_json::Value::Array(list));
+            }
+        }
+        if let Some(ex) = common.get_mut("examples")
+            && plain_examples(ex)
+        {
+            let moved = std::mem::replace(ex, serde_json::json!({}));
+            fields.insert("examples".into(), examples.len().into());
+            examples.push(serde_json::to_string(&moved).expect("JSON serialises"));
+        }
         let mut matcher = serde_json::Map::new();
         matcher.insert(kind, serde_json::Value::Object(own));
         fields.insert("rule".into(), serde_json::Value::Object(common));
         fields.insert("matcher".into(), serde_json::Value::Object(matcher));
     }
     json
+}
+
+/// Whether a rule's `examples` are ones pack.rs's `ExamplesDef` reads and accepts: only `bad`
+/// and `good`, neither empty, good ones strings, bad ones strings or `{text, fixed}` with a
+/// string `text` and a string or no `fixed`. Others stay in the rule, where loading (from the
+/// YAML) reports them.
+fn plain_examples(examples: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let Some(map) = examples.as_object() else {
+        return false;
+    };
+    let list = |key: &str| match map.get(key) {
+        Some(Value::Array(list)) if !list.is_empty() => Some(list),
+        _ => None,
+    };
+    let (Some(bad), Some(good)) = (list("bad"), list("good")) else {
+        return false;
+    };
+    let bad_ok = |b: &Value| match b {
+        Value::String(_) => true,
+        Value::Object(m) => {
+            m.keys().all(|k| k == "text" || k == "fixed")
+                && m.get("text").is_some_and(Value::is_string)
+                && m.get("fixed").is_none_or(|f| f.is_string() || f.is_null())
+        }
+        _ => false,
+    };
+    map.len() == 2 && bad.iter().all(bad_ok) && good.iter().all(Value::is_string)
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and

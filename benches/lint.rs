@@ -100,7 +100,7 @@ fn synthetic_pack(n: usize) -> PackSource {
     }
     PackSource {
         path: "synthetic.yaml".into(),
-        text,
+        text: text.into(),
         embedded: true,
     }
 }

@@ -120,7 +120,7 @@ rules:
 fn src(path: &str, text: &str, embedded: bool) -> PackSource {
     PackSource {
         path: path.into(),
-        text: text.into(),
+        text: text.to_owned().into(),
         embedded,
     }
 }

@@ -115,7 +115,7 @@ pub fn read_pack_dir(dir: &Path) -> Result<Vec<PackSource>, Failure> {
                 std::fs::read_to_string(&p).map_err(|e| Failure::msg(describe_io(&path, &e)))?;
             Ok(PackSource {
                 path,
-                text,
+                text: text.into(),
                 embedded: false,
             })
         })

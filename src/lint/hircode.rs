@@ -147,7 +147,9 @@ pub(crate) struct Branch {
 pub(crate) struct EncodedBranch<'a> {
     pub(crate) tree: &'a [u8],
     pub(crate) caseless: Option<&'a [u8]>,
-    pub(crate) prefixes: Prefixes,
+    /// Still encoded ([`put_literals`]), `None` when the branch has none: read in place by
+    /// [`each_lead`], so a plan's thousands of literals are not each copied at start-up.
+    pub(crate) prefixes: Option<&'a [u8]>,
     /// Still encoded: read in place by [`each_lead`].
     pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
@@ -614,7 +616,7 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
                 Some(tree)
             }
         };
-        let prefixes = read_literals(bytes)?;
+        let prefixes = skip_literals(bytes)?;
         let leads = take(bytes)?;
         let needles = take(bytes)?;
         branches.push(EncodedBranch {
@@ -634,6 +636,19 @@ pub(crate) fn take<'a>(bytes: &mut &'a [u8]) -> Option<&'a [u8]> {
     let head = bytes.get(..n)?;
     *bytes = &bytes[n..];
     Some(head)
+}
+
+/// Steps over a list [`put_literals`] wrote; returns it, still encoded, or `None` when it says
+/// "none".
+fn skip_literals<'a>(bytes: &mut &'a [u8]) -> Option<Option<&'a [u8]>> {
+    let all = *bytes;
+    let Some(count) = get(bytes)?.checked_sub(1) else {
+        return Some(None);
+    };
+    for _ in 0..count {
+        take(bytes)?;
+    }
+    Some(Some(&all[..all.len() - bytes.len()]))
 }
 
 fn read_literals(bytes: &mut &[u8]) -> Option<Prefixes> {
@@ -660,7 +675,10 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     Some(code) => Some(decode(&mut &code[..])?),
                     None => None,
                 },
-                prefixes: b.prefixes,
+                prefixes: match b.prefixes {
+                    Some(code) => read_literals(&mut &code[..])?,
+                    None => None,
+                },
                 leads: read_literals(&mut &b.leads[..])?,
                 needles: decode_needles(b.needles)?,
             })

@@ -7,10 +7,11 @@ use super::patterns::LazyRegex;
 use super::phrases::{Phrases, PhrasesDef};
 use super::regex::{Pattern, RegexDef};
 use super::require::{Require, RequireDef};
-use super::rule::{BadExample, Examples, Matcher, Rule, RuleLang, SuggestionDef};
+use super::rule::{BadExample, Examples, LazyExamples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
 use crate::yaml;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// The text of one pack file, wherever it came from.
@@ -18,7 +19,9 @@ use std::collections::HashSet;
 pub struct PackSource {
     /// Shown in errors: `lints/ja-tone.yaml` for embedded packs, the path given for others.
     pub path: String,
-    pub text: String,
+    /// Borrowed from the binary for the embedded packs: copying their text was a tenth of
+    /// the memory a lint of one letter touched.
+    pub text: Cow<'static, str>,
     /// Embedded packs are verified by `cargo test`; user packs run their examples at load.
     pub embedded: bool,
 }
@@ -29,7 +32,7 @@ pub fn embedded_packs() -> Vec<PackSource> {
         .iter()
         .map(|(name, text, ..)| PackSource {
             path: format!("lints/{name}"),
-            text: (*text).to_owned(),
+            text: Cow::Borrowed(*text),
             embedded: true,
         })
         .collect()
@@ -86,7 +89,7 @@ struct RuleCommon {
     suggestions: Vec<SuggestionDef>,
     examples: ExamplesDef,
     #[serde(default)]
-    unless: Vec<String>,
+    unless: Vec<Cow<'static, str>>,
     #[serde(default)]
     when: Vec<String>,
 }
@@ -111,6 +114,30 @@ struct ExamplesDef {
     bad: Vec<BadDef>,
     #[serde(default)]
     good: Vec<String>,
+    /// Set instead (from the embedded JSON) when build.rs moved the examples to
+    /// [`prebuilt::EXAMPLES`], having checked they are well formed and not empty.
+    #[serde(skip)]
+    embedded: Option<&'static str>,
+}
+
+/// A rule's examples, moved out of the embedded JSON by build.rs, as the rule holds them.
+pub(crate) fn read_examples(json: &str) -> Examples {
+    let def: ExamplesDef = serde_json::from_str(json).unwrap_or_default();
+    examples_of(def)
+}
+
+fn examples_of(def: ExamplesDef) -> Examples {
+    Examples {
+        bad: def
+            .bad
+            .into_iter()
+            .map(|b| match b {
+                BadDef::Text(text) => BadExample { text, fixed: None },
+                BadDef::WithFix { text, fixed } => BadExample { text, fixed },
+            })
+            .collect(),
+        good: def.good,
+    }
 }
 
 #[derive(Deserialize)]
@@ -144,6 +171,12 @@ struct TypedPackDef {
 #[serde(deny_unknown_fields)]
 struct JsonRuleDef {
     rule: RuleCommon,
+    /// The rule's examples, as a place in [`prebuilt::EXAMPLES`] (`rule` then has none).
+    #[serde(default)]
+    examples: Option<u32>,
+    /// The rule's `unless`, as places in [`prebuilt::PATTERNS`] (and then not in `rule`).
+    #[serde(default)]
+    unless: Vec<u32>,
     matcher: JsonMatcherDef,
 }
 
@@ -151,20 +184,48 @@ struct JsonRuleDef {
 #[serde(rename_all = "lowercase")]
 enum JsonMatcherDef {
     Phrases(PhrasesDef),
-    Regex(RegexDef),
+    Regex(JsonRegexDef),
     Require(RequireDef),
     Metric(MetricDef),
 }
 
+/// A `regex` rule's keys, its pattern named by its place in [`prebuilt::PATTERNS`]: the
+/// patterns are embedded as Rust strings, read in place, where serde_json copied each one out
+/// of its escapes (`\\b`), which was most of loading the shipped packs.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRegexDef {
+    pattern: u32,
+    #[serde(default)]
+    luhn: bool,
+}
+
+/// The embedded pattern at `n`.
+fn prebuilt_pattern(n: u32) -> Option<Cow<'static, str>> {
+    prebuilt::PATTERNS
+        .get(n as usize)
+        .map(|&p| Cow::Borrowed(p))
+}
+
 impl JsonRuleDef {
-    fn into_parts(self) -> (RuleCommon, MatcherKeys) {
+    /// `None` when a pattern number is not one build.rs wrote.
+    fn into_parts(self) -> Option<(RuleCommon, MatcherKeys)> {
         let matcher = match self.matcher {
             JsonMatcherDef::Phrases(d) => MatcherDef::Phrases(d),
-            JsonMatcherDef::Regex(d) => MatcherDef::Regex(d),
+            JsonMatcherDef::Regex(d) => {
+                MatcherDef::Regex(RegexDef::new(prebuilt_pattern(d.pattern)?, d.luhn))
+            }
             JsonMatcherDef::Require(d) => MatcherDef::Require(d),
             JsonMatcherDef::Metric(d) => MatcherDef::Metric(d),
         };
-        (self.rule, MatcherKeys::Read(matcher))
+        let mut rule = self.rule;
+        if let Some(n) = self.examples {
+            rule.examples.embedded = Some(prebuilt::EXAMPLES.get(n as usize)?);
+        }
+        for n in self.unless {
+            rule.unless.push(prebuilt_pattern(n)?);
+        }
+        Some((rule, MatcherKeys::Read(matcher)))
     }
 }
 
@@ -179,10 +240,22 @@ enum MatcherKeys {
 /// rules: this skips the YAML parser and the generic value in between, which were most of
 /// loading the shipped packs. `None` (so the YAML is read, for its line numbers) when there is
 /// no such JSON or a rule in it does not fit: errors always come from the YAML.
-fn prebuilt_def(text: &str) -> Option<(TypedPackDef, &'static [u32])> {
-    let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| *yaml == text)?;
+#[allow(clippy::type_complexity)]
+fn prebuilt_def(
+    text: &str,
+) -> Option<(
+    (String, RuleLang, Vec<(RuleCommon, MatcherKeys)>),
+    &'static [u32],
+)> {
+    // An embedded pack's text is the very string in `PACKS`: known without reading it.
+    let same = |yaml: &str| std::ptr::eq(yaml, text) || yaml == text;
+    let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| same(yaml))?;
     let def: TypedPackDef = serde_json::from_str(json).ok()?;
-    (def.rules.len() == lines.len()).then_some((def, *lines))
+    if def.rules.len() != lines.len() {
+        return None;
+    }
+    let rules: Option<Vec<_>> = def.rules.into_iter().map(JsonRuleDef::into_parts).collect();
+    Some(((def.pack, def.lang, rules?), *lines))
 }
 
 /// Parses one pack file into rules. Ids come out in full (`pack/id`).
@@ -193,10 +266,9 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
     // Rule lines: build.rs's, or found in the text when it is first needed.
     let mut lines: Option<&[u32]> = None;
     let (pack, lang, defs): (String, RuleLang, Vec<Def>) = match prebuilt_def(&src.text) {
-        Some((def, rule_lines)) => {
+        Some(((pack, lang, rules), rule_lines)) => {
             lines = Some(rule_lines);
-            let defs = def.rules.into_iter().map(|r| Ok(r.into_parts()));
-            (def.pack, def.lang, defs.collect())
+            (pack, lang, rules.into_iter().map(Ok).collect())
         }
         None => {
             let def = yaml::parse::<PackDef>(&src.text).map_err(|e| LoadError::Yaml {
@@ -279,7 +351,8 @@ fn build_rule(
     if def.suggestions.is_empty() {
         return Err("no `suggestions`: every finding must say what to write instead".into());
     }
-    if def.examples.bad.is_empty() || def.examples.good.is_empty() {
+    let ex = &def.examples;
+    if ex.embedded.is_none() && (ex.bad.is_empty() || ex.good.is_empty()) {
         return Err("`examples` needs at least one `bad` and one `good` example".into());
     }
     let matcher_def = match matcher {
@@ -316,7 +389,8 @@ fn build_rule(
         return Err("`unless` does not apply to `require` rules (they have no span)".into());
     }
     // Compiled lazily: see `patterns.rs` for when each is validated.
-    let lazy = |patterns: Vec<String>| patterns.into_iter().map(LazyRegex::new).collect();
+    let lazy =
+        |patterns: Vec<Cow<'static, str>>| patterns.into_iter().map(LazyRegex::new).collect();
     Ok(Rule {
         id: format!("{pack}/{}", def.id),
         lang,
@@ -325,21 +399,13 @@ fn build_rule(
         message: def.message,
         why: def.why,
         suggestions: def.suggestions,
-        examples: Examples {
-            bad: def
-                .examples
-                .bad
-                .into_iter()
-                .map(|b| match b {
-                    BadDef::Text(text) => BadExample { text, fixed: None },
-                    BadDef::WithFix { text, fixed } => BadExample { text, fixed },
-                })
-                .collect(),
-            good: def.examples.good,
+        examples: match def.examples.embedded {
+            Some(json) => LazyExamples::embedded(json),
+            None => examples_of(def.examples).into(),
         },
         matcher,
         unless: lazy(def.unless),
-        when: lazy(def.when),
+        when: def.when.into_iter().map(LazyRegex::new).collect(),
         path: String::new(),
         line: 0,
     })
@@ -400,7 +466,7 @@ mod tests {
             // The same rules, lines included, as when the YAML is read (another text).
             let fast = parse_pack(&src).unwrap().1;
             let mut other = src.clone();
-            other.text.push('\n');
+            other.text.to_mut().push('\n');
             assert!(prebuilt_def(&other.text).is_none());
             let slow = parse_pack(&other).unwrap().1;
             // Everything a rule holds, as `rules explain` and the engine read it.
@@ -439,7 +505,7 @@ mod tests {
     fn source(text: &str) -> PackSource {
         PackSource {
             path: "test.yaml".into(),
-            text: text.into(),
+            text: text.to_owned().into(),
             embedded: false,
         }
     }

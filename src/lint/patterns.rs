@@ -49,7 +49,8 @@ pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
 /// groups, validation, and the rare DFA give-up (a Unicode word boundary in a user pattern).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
-    source: String,
+    /// Borrowed when it comes from the embedded packs.
+    source: Cow<'static, str>,
     compiled: OnceLock<Regex>,
     /// Shared by clones, so a cloned rule keeps what was built. Boxed: each of the packs'
     /// thousands of patterns allocates this at start-up, and most never build a finder.
@@ -153,7 +154,7 @@ fn push<T>(pool: &Mutex<Vec<T>>, item: T) {
 }
 
 impl LazyRegex {
-    pub(crate) fn new(source: impl Into<String>) -> Self {
+    pub(crate) fn new(source: impl Into<Cow<'static, str>>) -> Self {
         LazyRegex {
             source: source.into(),
             compiled: OnceLock::new(),
@@ -382,7 +383,7 @@ type EmbeddedPrefixes = Option<(Vec<&'static [u8]>, DoubleArrayAhoCorasick<u32>)
 static LOADED_PREFIXES: [OnceLock<EmbeddedPrefixes>; 2] = [OnceLock::new(), OnceLock::new()];
 
 impl Prefixes {
-    fn of(literals: &[Vec<u8>]) -> Result<Prefixes, String> {
+    fn of(literals: &[Cow<'static, [u8]>]) -> Result<Prefixes, String> {
         for (i, (list, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
             let loaded = LOADED_PREFIXES[i].get_or_init(|| {
                 let mut embedded = Vec::new();
@@ -395,7 +396,7 @@ impl Prefixes {
             };
             let mut map = vec![u32::MAX; embedded.len()];
             let all = literals.iter().enumerate().all(|(n, lit)| {
-                let found = embedded.binary_search(&lit.as_slice());
+                let found = embedded.binary_search(&&lit[..]);
                 found.map(|at| map[at] = n as u32).is_ok()
             });
             if all {
@@ -443,16 +444,62 @@ impl Prefixes {
 struct Plan {
     prefixes: Prefixes,
     /// Per prefix literal: the branches (indices into `anchored`) it starts.
-    starts: Vec<Vec<u32>>,
+    starts: Starts,
     /// Per prefix literal, its branches sorted by their leads; made when it is first hit.
     leads: Vec<OnceLock<Leads>>,
-    literals: Vec<Vec<u8>>,
+    literals: Vec<Cow<'static, [u8]>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
     /// Patterns with a branch in `rest`: their spans need every branch.
-    has_rest: HashSet<usize>,
+    has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
     rest: Option<(DFA, Vec<usize>)>,
+}
+
+/// Per prefix literal, the branches it starts, in one list: a list per literal was an
+/// allocation for each of a plan's thousands of literals at start-up.
+#[derive(Debug)]
+struct Starts {
+    /// Where each literal's branches end in `branches`.
+    ends: Vec<u32>,
+    branches: Vec<u32>,
+}
+
+impl Starts {
+    /// From (literal, branch) pairs: each literal's branches keep their order in `pairs`.
+    fn of(literals: usize, pairs: &[(u32, u32)]) -> Starts {
+        let mut ends = vec![0u32; literals];
+        for &(lit, _) in pairs {
+            ends[lit as usize] += 1;
+        }
+        let mut sum = 0;
+        for end in &mut ends {
+            sum += *end;
+            *end = sum;
+        }
+        // Filled from the back, each literal's slot from its end.
+        let mut branches = vec![0u32; pairs.len()];
+        let mut next = ends.clone();
+        for &(lit, b) in pairs.iter().rev() {
+            let at = &mut next[lit as usize];
+            *at -= 1;
+            branches[*at as usize] = b;
+        }
+        Starts { ends, branches }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
+impl std::ops::Index<usize> for Starts {
+    type Output = [u32];
+
+    fn index(&self, literal: usize) -> &[u32] {
+        let start = literal.checked_sub(1).map_or(0, |l| self.ends[l]);
+        &self.branches[start as usize..self.ends[literal] as usize]
+    }
 }
 
 /// A branch with prefixes: compiled (alone, anchored) the first time one of its prefixes turns
@@ -584,17 +631,34 @@ impl Leads {
                 return;
             };
             let range = &self.sorted[lo..hi];
-            lo += range.partition_point(|(r, _)| {
+            lo += partition(range, |(r, _)| {
                 let l = lead(r);
                 l.len() <= k || l[k] < byte
             });
-            hi = lo + self.sorted[lo..hi].partition_point(|(r, _)| lead(r)[k] == byte);
+            hi = lo + partition(&self.sorted[lo..hi], |(r, _)| lead(r)[k] == byte);
             if lo == hi {
                 return;
             }
             k += 1;
         }
     }
+}
+
+/// `slice.partition_point(pred)`, always inlined: [`Leads::pick`] runs it a few times at every
+/// prefix hit, and when the compiler left the library's copy out of line, the calls cost 2% of
+/// linting a folder of letters.
+#[inline(always)]
+fn partition<T>(slice: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, slice.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(&slice[mid]) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
@@ -694,12 +758,15 @@ const NEEDLE_WINDOW: usize = 16 << 10;
 
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut literal_index: HashMap<Vec<u8>, usize> = HashMap::new();
-        let mut starts: Vec<Vec<u32>> = Vec::new();
-        let mut anchored = Vec::new();
+        let mut literals: Vec<Cow<'static, [u8]>> = Vec::new();
+        // Keyed by the literal's position in `literals`, compared by its bytes: no copy.
+        let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> =
+            HashMap::with_capacity_and_hasher(ids.len() * 4, FxBuild::default());
+        // (literal, branch), in the order of the branches.
+        let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len() * 8);
+        let mut anchored = Vec::with_capacity(ids.len() * 2);
         let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
-        let mut has_rest = HashSet::new();
+        let mut has_rest = HashSet::default();
         for &id in ids {
             for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
@@ -711,15 +778,18 @@ impl Plan {
                     continue;
                 };
                 let b = anchored.len() as u32;
-                for lit in prefixes {
-                    let next = literals.len();
-                    let at = *literal_index.entry(lit.clone()).or_insert(next);
-                    if at == next {
-                        literals.push(lit);
-                        starts.push(Vec::new());
-                    }
-                    starts[at].push(b);
-                }
+                prefixes.each(|lit| {
+                    let at = match literal_index.get(&lit) {
+                        Some(&at) => at,
+                        None => {
+                            let at = literals.len();
+                            literal_index.insert(lit.clone(), at);
+                            literals.push(lit);
+                            at
+                        }
+                    };
+                    pairs.push((at as u32, b));
+                });
                 anchored.push(Anchor {
                     id,
                     tree,
@@ -734,6 +804,7 @@ impl Plan {
                 });
             }
         }
+        let starts = Starts::of(literals.len(), &pairs);
         let prefixes = Prefixes::of(&literals)?;
         let rest = if rest.is_empty() {
             None
@@ -1206,11 +1277,69 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (hircode::Prefixes, Cow<'static, [u8]>, Needled),
+    (Option<Literals>, Cow<'static, [u8]>, Needled),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
 type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
+
+/// A branch's prefix literals: still encoded in the build-time table, or parsed at load (a user
+/// pack's pattern).
+enum Literals {
+    Code(&'static [u8]),
+    Parsed(Vec<Vec<u8>>),
+}
+
+impl Literals {
+    /// Calls `f` with each literal, borrowed from the build-time table when it is there.
+    fn each(self, mut f: impl FnMut(Cow<'static, [u8]>)) {
+        match self {
+            Literals::Code(code) => {
+                hircode::each_lead(code, |lit| f(Cow::Borrowed(lit)));
+            }
+            Literals::Parsed(list) => list.into_iter().for_each(|lit| f(Cow::Owned(lit))),
+        }
+    }
+}
+
+/// FxHash (rustc's hasher) for the tables a plan builds at start-up from the packs' own
+/// literals: SipHash's resistance to chosen keys buys nothing there, and hashing was a tenth of
+/// building a plan.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(n.into());
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A pattern's branch trees, left encoded when they come from the build-time table.
 fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
@@ -1227,7 +1356,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                     Tree::Code(b.tree),
                     b.caseless.map(Tree::Code),
                     (
-                        b.prefixes,
+                        b.prefixes.map(Literals::Code),
                         Cow::Borrowed(b.leads),
                         (b.needles, OnceLock::new()),
                     ),
@@ -1247,7 +1376,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
             (
                 Tree::Parsed(b.hir),
                 caseless,
-                (b.prefixes, Cow::Owned(leads), needles),
+                (b.prefixes.map(Literals::Parsed), Cow::Owned(leads), needles),
                 (None, &[][..]),
             )
         })
@@ -1312,10 +1441,11 @@ impl PatternIndex {
         let mut rule_of: Vec<usize> = Vec::new();
         let mut owned = vec![Owned::default(); rules.len()];
         // Appends a rule's patterns; returns the ids they got.
-        let mut add = |patterns: &mut dyn Iterator<Item = &str>, rule: usize| {
+        let mut add = |patterns: &mut dyn Iterator<Item = &LazyRegex>, rule: usize| {
             let start = sources.len();
             for p in patterns {
-                sources.push(LazyRegex::new(p));
+                // Not a clone: the index's copy builds its own finder.
+                sources.push(LazyRegex::new(p.source.clone()));
                 rule_of.push(rule);
             }
             start..sources.len()
@@ -1323,14 +1453,15 @@ impl PatternIndex {
         for (i, rule) in rules.iter().enumerate() {
             match &rule.matcher {
                 Matcher::Regex(p) => {
-                    owned[i].regex = Some(add(&mut std::iter::once(p.regex.as_str()), i).start);
+                    owned[i].regex = Some(add(&mut std::iter::once(&p.regex), i).start);
                 }
                 Matcher::Require(r) => {
-                    owned[i].require = add(&mut r.any.iter().map(String::as_str), i);
+                    let any: Vec<_> = r.any.iter().map(|p| LazyRegex::new(p.clone())).collect();
+                    owned[i].require = add(&mut any.iter(), i);
                 }
                 Matcher::Phrases(_) | Matcher::Metric(_) => {}
             }
-            owned[i].when = add(&mut rule.when.iter().map(LazyRegex::as_str), i);
+            owned[i].when = add(&mut rule.when.iter(), i);
         }
         let mut unless = Vec::new();
         let mut unless_rule_of = Vec::new();
@@ -1779,7 +1910,7 @@ mod tests {
                 _ => Vec::new(),
             };
             for re in patterns.into_iter().chain(&rule.unless) {
-                let fresh = LazyRegex::new(re.as_str());
+                let fresh = LazyRegex::new(re.as_str().to_owned());
                 for text in &texts {
                     let expected: Vec<_> = matches_in(fresh.get(), text, 0..text.len())
                         .map(|m| m.range())
@@ -1828,7 +1959,7 @@ mod tests {
                 let Matcher::Regex(p) = &rule.matcher else {
                     continue;
                 };
-                let fresh = LazyRegex::new(p.regex.as_str());
+                let fresh = LazyRegex::new(p.regex.as_str().to_owned());
                 for &para in index.fired(&fast, i) {
                     let range = paragraphs[para as usize].range.clone();
                     let expected: Vec<_> = matches_in(fresh.get(), text, range.clone())
@@ -1918,5 +2049,15 @@ mod tests {
         assert!(lazy.get().is_match("it is ok."));
         assert!(lazy.compiled.get().is_some());
         assert!(LazyRegex::new("(").validate().is_err());
+    }
+
+    #[test]
+    fn starts_keep_each_literals_branches_in_order() {
+        let starts = Starts::of(4, &[(1, 0), (0, 0), (1, 1), (2, 2), (0, 3), (1, 3)]);
+        assert_eq!(starts.len(), 4);
+        assert_eq!(&starts[0], &[0, 3]);
+        assert_eq!(&starts[1], &[0, 1, 3]);
+        assert_eq!(&starts[2], &[2]);
+        assert!(starts[3].is_empty());
     }
 }

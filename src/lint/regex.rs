@@ -3,29 +3,54 @@
 //! match positions.
 
 use super::engine::Hit;
+use super::hircode::ascii_classes;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
+use regex_automata::Input;
+use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegexDef {
-    pattern: String,
+    /// Borrowed when it comes from the embedded packs.
+    pattern: Cow<'static, str>,
     /// Keep only matches whose digits pass the Luhn checksum (card numbers): most digit runs
     /// of card length in a letter (order numbers, JAN codes) fail it.
     #[serde(default)]
     luhn: bool,
 }
 
+impl RegexDef {
+    pub(crate) fn new(pattern: Cow<'static, str>, luhn: bool) -> Self {
+        RegexDef { pattern, luhn }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    pub source: String,
+    pub source: Cow<'static, str>,
     pub(crate) regex: LazyRegex,
     /// Whether any suggestion names a capture group, so matches need `captures`.
     pub(crate) expands: bool,
     /// Matches must pass the Luhn checksum.
     pub luhn: bool,
+    /// When `expands`: what reads the capture groups of a match the pattern index found, built
+    /// on first use. Only an NFA: the `regex` crate's `Regex` also builds its DFAs, one-pass and
+    /// backtracking engines and prefilters, a tenth of linting a letter that broke such a rule,
+    /// to search a span already known to match. Shared by clones, like `LazyRegex`'s finder.
+    captures: Arc<OnceLock<Option<Capturer>>>,
+}
+
+/// The NFA that reads capture groups, with the threads' caches: a cache is a few allocations
+/// per NFA state, and a large text asks once per paragraph.
+#[derive(Debug)]
+struct Capturer {
+    vm: PikeVM,
+    caches: Mutex<Vec<pikevm::Cache>>,
 }
 
 impl Pattern {
@@ -37,6 +62,7 @@ impl Pattern {
             source: def.pattern,
             expands,
             luhn: def.luhn,
+            captures: Arc::new(OnceLock::new()),
         }
     }
 
@@ -69,7 +95,44 @@ impl Pattern {
             }
             return;
         }
-        // Suggestions that name capture groups need the `regex` crate's captures.
+        // Suggestions that name capture groups need the groups of each match.
+        let captures = self.captures.get_or_init(|| {
+            let vm = PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?;
+            let caches = Mutex::new(Vec::new());
+            Some(Capturer { vm, caches })
+        });
+        if let Some(Capturer { vm, caches }) = captures {
+            let pooled = caches.lock().ok().and_then(|mut c| c.pop());
+            let mut cache = pooled.unwrap_or_else(|| vm.create_cache());
+            let mut caps = vm.create_captures();
+            for m in spans(&self.regex, range) {
+                if !self.accepts(&text[m.clone()]) {
+                    continue;
+                }
+                // As `Regex::captures_at` searches: from the match's start, up to its end.
+                let haystack = &text[..m.end];
+                vm.captures(&mut cache, Input::new(haystack).span(m.clone()), &mut caps);
+                if !caps.is_match() {
+                    continue;
+                }
+                let texts = rule
+                    .suggestions
+                    .iter()
+                    .map(|s| {
+                        let mut dst = String::new();
+                        caps.interpolate_string_into(haystack, &s.text, &mut dst);
+                        dst
+                    })
+                    .collect();
+                let mut hit = Hit::new(idx, m);
+                hit.suggestions = Some(texts);
+                out.push(hit);
+            }
+            if let Ok(mut c) = caches.lock() {
+                c.push(cache);
+            }
+            return;
+        }
         let regex = self.regex.get();
         for m in matches_in(regex, text, range) {
             if !self.accepts(m.as_str()) {

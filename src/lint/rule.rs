@@ -7,6 +7,7 @@ use super::{
 };
 use crate::text::Lang;
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 /// Which paragraphs a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -66,6 +67,60 @@ pub struct Examples {
     pub good: Vec<String>,
 }
 
+/// A rule's examples, read when first asked for when they come from the embedded packs: only
+/// `rules test`, `rules explain` and the tests read them, and reading them for every lint was a
+/// third of loading the shipped packs.
+#[derive(Clone, Default)]
+pub struct LazyExamples {
+    /// build.rs's JSON of them, when they are not read yet.
+    json: Option<&'static str>,
+    read: OnceLock<Examples>,
+}
+
+impl LazyExamples {
+    pub(crate) fn embedded(json: &'static str) -> Self {
+        LazyExamples {
+            json: Some(json),
+            read: OnceLock::new(),
+        }
+    }
+}
+
+impl From<Examples> for LazyExamples {
+    fn from(examples: Examples) -> Self {
+        LazyExamples {
+            json: None,
+            read: OnceLock::from(examples),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyExamples {
+    type Target = Examples;
+
+    fn deref(&self) -> &Examples {
+        self.read.get_or_init(|| {
+            self.json
+                .map(super::pack::read_examples)
+                .unwrap_or_default()
+        })
+    }
+}
+
+impl std::fmt::Debug for LazyExamples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl PartialEq for LazyExamples {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for LazyExamples {}
+
 /// How a rule finds its matches. One variant per matcher kind, each in its own file.
 #[derive(Debug, Clone)]
 pub enum Matcher {
@@ -111,7 +166,7 @@ pub struct Rule {
     pub message: String,
     pub why: String,
     pub suggestions: Vec<SuggestionDef>,
-    pub examples: Examples,
+    pub examples: LazyExamples,
     pub matcher: Matcher,
     /// A hit is dropped when any of these matches in the same sentence.
     pub unless: Vec<LazyRegex>,
