@@ -11,7 +11,7 @@ use super::phrases::PhraseIndex;
 use super::rule::{Matcher, Rule};
 use super::{Applicability, Category, Finding, Suggestion, mask_secret, mask_within, pii_spans};
 use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sentences};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
 /// Which language's rules to apply.
@@ -166,30 +166,37 @@ fn is_frame(sentence: &str) -> bool {
 /// られるの」 on its own line is still prose.
 fn is_heading_line(text: &str, sentence: Range<usize>) -> bool {
     let line = text[sentence.clone()].trim();
-    let at_line_start = text[..sentence.start]
-        .trim_end_matches([' ', '\t', '\u{3000}'])
-        .ends_with('\n')
-        || text[..sentence.start].trim().is_empty();
-    let rest = &text[sentence.end..];
-    let Some(eol) = rest.find('\n') else {
-        return false;
-    };
-    let next_line = rest[eol + 1..].lines().next().unwrap_or("");
-    if !at_line_start || !rest[..eol].trim().is_empty() || next_line.trim().is_empty() {
-        return false;
-    }
-    if line.contains(['。', '.', '!', '?', '！', '？', '、', ',']) {
+    // The cheap tests first: this runs for every sentence of a text of any size, so nothing
+    // here may scan further than the line itself.
+    if line.contains(['。', '.', '!', '?', '！', '？', '、', ',']) || line.chars().nth(60).is_some()
+    {
         return false;
     }
     let Some(last) = line.chars().last() else {
         return false;
     };
-    if line.chars().any(|c| c.is_ascii_alphabetic()) {
+    let latin = line.chars().any(|c| c.is_ascii_alphabetic());
+    let shaped = if latin {
         line.starts_with(|c: char| c.is_uppercase()) && line.split_whitespace().count() <= 5
     } else {
         line.chars().count() <= 15
             && matches!(last, '\u{4E00}'..='\u{9FFF}' | '\u{30A1}'..='\u{30FA}' | 'ー')
+    };
+    if !shaped {
+        return false;
     }
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\u{3000}');
+    let before = text[..sentence.start].trim_end_matches(blank);
+    let at_line_start = before.is_empty() || before.ends_with('\n');
+    // The rest of its line is blank, and the next line is not.
+    let after = text[sentence.end..].trim_start_matches(blank);
+    let Some(next) = after.strip_prefix('\n') else {
+        return false;
+    };
+    at_line_start
+        && next
+            .trim_start_matches(blank)
+            .starts_with(|c: char| c != '\n')
 }
 
 /// A match before it becomes a finding.
@@ -632,19 +639,25 @@ fn one_per_span(mut hits: Vec<Hit>, rules: &[Rule]) -> Vec<Hit> {
             h.range.start,
         )
     });
+    // Per pack and category, the kept spans by start. They never overlap one another, so the
+    // last one starting before a hit's end is the only one that can overlap it: a big text
+    // with thousands of hits stays linear, not quadratic.
+    let mut spans: HashMap<(&str, Category), BTreeMap<usize, usize>> = HashMap::new();
     let mut kept: Vec<Hit> = Vec::with_capacity(hits.len());
     for h in hits {
-        let hidden = !exempt(&h)
-            && kept.iter().any(|k| {
-                !exempt(k)
-                    && rules[k.rule].category == rules[h.rule].category
-                    && pack_of(&rules[k.rule].id) == pack_of(&rules[h.rule].id)
-                    && k.range.start < h.range.end
-                    && h.range.start < k.range.end
-            });
-        if !hidden {
-            kept.push(h);
+        if !exempt(&h) {
+            let rule = &rules[h.rule];
+            let group = spans.entry((pack_of(&rule.id), rule.category)).or_default();
+            let overlaps = group
+                .range(..h.range.end)
+                .next_back()
+                .is_some_and(|(_, &end)| end > h.range.start);
+            if overlaps {
+                continue;
+            }
+            group.insert(h.range.start, h.range.end);
         }
+        kept.push(h);
     }
     kept
 }
@@ -683,8 +696,14 @@ mod tests {
             let at = text.find(line).unwrap();
             is_heading_line(text, at..at + line.len())
         };
-        let letter = "Background\nOn May 2 the account was locked.\n\nWhat I have done\n1. Reset.\n\n経緯\n5月2日に変更しました。\n今後の対策\n- 毎月確認します。\n";
-        for h in ["Background", "What I have done", "経緯", "今後の対策"] {
+        let letter = "Background\nOn May 2 the account was locked.\n\nWhat I have done\n1. Reset.\n\n経緯\n5月2日に変更しました。\n今後の対策\n- 毎月確認します。\nSteps Taken To Prevent Recurrence\n- A checklist.\n";
+        for h in [
+            "Background",
+            "What I have done",
+            "経緯",
+            "今後の対策",
+            "Steps Taken To Prevent Recurrence",
+        ] {
             assert!(heading(letter, h), "{h}");
         }
         for (text, line) in [
