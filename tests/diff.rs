@@ -412,3 +412,32 @@ rules:
     assert_eq!(ours("introduced"), vec![("ANGRY".to_owned(), 2)]);
     assert_eq!(ours("kept"), vec![("URGENT".to_owned(), 3)]);
 }
+
+/// A revision that held a password, a card number or a bank account number shows them masked
+/// in every format, with or without the lint delta.
+#[test]
+fn secrets_in_a_revision_never_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("v1.txt");
+    let new = dir.path().join("v2.txt");
+    std::fs::write(
+        &old,
+        "パスワードはHanako2024です。カード番号は4111 1111 1111 1111です。\n\nMy password is Tr0ub4dor&3 and the account number is 12345678.\n",
+    )
+    .unwrap();
+    std::fs::write(&new, "よろしくお願いいたします。\nThank you.\n").unwrap();
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    for args in [
+        vec![old, new],
+        vec![old, new, "--no-lint"],
+        vec![old, new, "--format", "json"],
+        vec![old, new, "--format", "json", "--no-lint"],
+    ] {
+        let out = stdout_of(&args);
+        for secret in ["Hanako", "4111 1111 1111", "Tr0ub", "12345678", "1234"] {
+            assert!(!out.contains(secret), "{secret} in {args:?}:\n{out}");
+        }
+        // Masked, not dropped: the change is still shown.
+        assert!(out.contains("2024"), "{args:?}:\n{out}");
+    }
+}

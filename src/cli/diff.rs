@@ -5,7 +5,7 @@ use super::Status;
 use super::config::{Config, load_linter};
 use super::input::{self, Failure, Input};
 use appeal::diff::{self, By, Delta, FactsDelta, Hunk, Op, Options, TextDiff};
-use appeal::lint::{Finding, LangChoice};
+use appeal::lint::{Finding, LangChoice, mask_secrets};
 use appeal::text::{display_width, is_japanese_char};
 use clap::ValueEnum;
 use serde::Serialize;
@@ -35,7 +35,7 @@ pub struct Args {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Do not lint the revisions
+    /// Do not report the lint delta (secrets the pii rules find are still masked)
     #[arg(long)]
     no_lint: bool,
 }
@@ -75,19 +75,19 @@ struct Pair<'a> {
 }
 
 pub fn run(args: Args) -> Result<Status, Failure> {
-    let inputs = read_revisions(&args.revisions)?;
-    let findings: Option<Vec<Vec<Finding>>> = if args.no_lint {
-        None
-    } else {
-        let config = Config::discover()?;
-        let linter = load_linter(&config, &[], &[], None)?;
-        Some(
-            inputs
-                .iter()
-                .map(|i| linter.check(&i.text, LangChoice::Auto).findings)
-                .collect(),
-        )
-    };
+    let mut inputs = read_revisions(&args.revisions)?;
+    // Linted even with --no-lint: the findings' secrets are masked in the text before it is
+    // compared, so no output of `appeal diff` shows a password or card number a revision held.
+    let config = Config::discover()?;
+    let linter = load_linter(&config, &[], &[], None)?;
+    let findings: Vec<Vec<Finding>> = inputs
+        .iter()
+        .map(|i| linter.check(&i.text, LangChoice::Auto).findings)
+        .collect();
+    for (input, found) in inputs.iter_mut().zip(&findings) {
+        input.text = mask_secrets(&input.text, found);
+    }
+    let findings = (!args.no_lint).then_some(findings);
     let options = Options {
         by: args.by.into(),
         ..Options::default()

@@ -231,10 +231,14 @@ pub fn facts(text: &str) -> Vec<Fact> {
 }
 
 /// A fact does not start or end inside a longer run of ASCII letters and digits (`v2`, `A1B2` as
-/// part of a word). Japanese text around a fact is fine: it has no spaces.
+/// part of a word), nor next to the `*` of a masked secret (`********2024` is the tail of a
+/// password, not the year). Japanese text around a fact is fine: it has no spaces.
 fn standalone(text: &str, r: &Range<usize>, kind: FactKind) -> bool {
     let before = text[..r.start].chars().next_back();
     let after = text[r.end..].chars().next();
+    if before == Some('*') || after == Some('*') {
+        return false;
+    }
     let joins = |c: Option<char>| match kind {
         FactKind::Email => c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '@'),
         FactKind::Number | FactKind::Time => {
@@ -262,6 +266,15 @@ mod tests {
 
     fn values(text: &str) -> Vec<(FactKind, String)> {
         facts(text).into_iter().map(|f| (f.kind, f.value)).collect()
+    }
+
+    #[test]
+    fn the_tail_of_a_masked_secret_is_not_a_fact() {
+        assert_eq!(values("パスワードは************2024です。"), vec![]);
+        assert_eq!(
+            values("2024年から"),
+            vec![(FactKind::Number, "2024".into())]
+        );
     }
 
     #[test]

@@ -190,6 +190,13 @@ pub(crate) fn pii_spans(findings: &[Finding]) -> Vec<Range<usize>> {
         .collect()
 }
 
+/// `text` with the secret of every `pii` finding among `findings` masked as [`mask_secret`]
+/// does, character for character (so lines and columns hold): for output that shows the
+/// letter's own text, such as `appeal diff`.
+pub fn mask_secrets(text: &str, findings: &[Finding]) -> String {
+    mask_within(text, 0..text.len(), &pii_spans(findings))
+}
+
 /// `text[range]` with every secret that overlaps it masked as [`mask_secret`] does (the part of a
 /// secret inside `range`): so a finding whose span or line holds a `pii` finding's secret shows
 /// it masked too. Character counts are kept, so columns hold.
