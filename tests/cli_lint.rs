@@ -415,3 +415,23 @@ fn usage_errors_exit_2_and_help_has_examples() {
         .success()
         .stdout(predicate::str::contains("Examples:"));
 }
+
+/// `--diff` previews fixes on lines that may hold a secret: the secret shows masked, as in
+/// every other output, while `--fix` still writes the real text.
+#[test]
+fn diff_preview_masks_secrets() {
+    let letter = "パスワードはHanako2024です！！\n";
+    let dir = temp_with(&[("letter.txt", letter)]);
+    appeal(dir.path())
+        .args(["lint", "--diff", "letter.txt"])
+        .assert()
+        .stdout(predicate::str::contains("+************2024です。"))
+        .stdout(predicate::str::contains("Hanako").not());
+    appeal(dir.path())
+        .args(["lint", "--fix", "letter.txt"])
+        .assert();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("letter.txt")).unwrap(),
+        "パスワードはHanako2024です。\n"
+    );
+}

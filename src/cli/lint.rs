@@ -4,7 +4,9 @@ use super::Status;
 use super::config::{Config, load_linter};
 use super::input::{self, Failure, Input};
 use appeal::lint::report::{self, FileReport, Summary};
-use appeal::lint::{Finding, FixOutcome, LangChoice, Linter, Severity, fix_text};
+use appeal::lint::{
+    Category, Finding, FixOutcome, LangChoice, Linter, Severity, fix_text, mask_secrets,
+};
 use appeal::text::Lang;
 use clap::ValueEnum;
 use rayon::prelude::*;
@@ -101,6 +103,8 @@ struct Checked {
     lang: Lang,
     findings: Vec<Finding>,
     fix: Option<FixOutcome>,
+    /// The secrets (`pii` findings) of the text as read, to mask in `--diff`.
+    secrets: Vec<Finding>,
 }
 
 pub fn run(args: Args) -> Result<Status, Failure> {
@@ -182,6 +186,10 @@ fn check_one(
     let input = input::read_input(&path)?;
     let outcome = linter.check(&input.text, lang);
     let fix = fixing.then(|| fix_text(linter, &input.text, lang, unsafe_fixes));
+    let secrets = (outcome.findings.iter())
+        .filter(|f| f.category == Category::Pii)
+        .cloned()
+        .collect();
     // After a fix, what is reported is what remains.
     let findings = match &fix {
         Some(f) => f.remaining.clone(),
@@ -192,6 +200,7 @@ fn check_one(
         lang: outcome.lang,
         findings,
         fix,
+        secrets,
     })
 }
 
@@ -207,7 +216,13 @@ fn print_fix_diffs(checked: &[Checked]) -> Result<(), Failure> {
         if fix.text == c.input.text {
             continue;
         }
-        let diff = similar::TextDiff::from_lines(&c.input.text, &fix.text);
+        // A preview, not only a patch: a secret on a line the fixes touch (or its context) is
+        // masked as everywhere else, so a hunk with one will not apply; `--fix` writes the fixes.
+        let (old, new) = (
+            mask_secrets(&c.input.text, &c.secrets),
+            mask_secrets(&fix.text, &c.findings),
+        );
+        let diff = similar::TextDiff::from_lines(&old, &new);
         out.push_str(
             &diff
                 .unified_diff()
