@@ -429,7 +429,8 @@ fn diff_preview_masks_secrets() {
         .stdout(predicate::str::contains("Hanako").not());
     appeal(dir.path())
         .args(["lint", "--fix", "letter.txt"])
-        .assert();
+        .assert()
+        .stdout(predicate::str::contains("letter.txt: fixed"));
     assert_eq!(
         fs::read_to_string(dir.path().join("letter.txt")).unwrap(),
         "パスワードはHanako2024です。\n"
