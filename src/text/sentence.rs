@@ -30,6 +30,19 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             {
                 continue; // "e.g", "3.5", "amazon.co.jp"
             }
+            if matches!(c, '!' | '?')
+                && text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| p.is_ascii_alphanumeric())
+                && chars
+                    .peek()
+                    .is_some_and(|&(_, n)| n.is_alphanumeric() && !n.is_ascii_alphanumeric())
+            {
+                // Inside a password or a name that Japanese text runs on from:
+                // 「Hanako2024!にしてあります」, 「Yahoo!ショッピング」.
+                continue;
+            }
             let mut end = i + c.len_utf8();
             while let Some(&(j, n)) = chars.peek() {
                 if is_terminator(n) || is_closer(n) || (c != '.' && n == '.') {
@@ -91,6 +104,21 @@ mod tests {
                 "と言われました！！",
                 "次です"
             ]
+        );
+    }
+
+    #[test]
+    fn a_half_width_bang_inside_a_word_does_not_split() {
+        assert_eq!(
+            split("パスワードはHanako2024!にしてあります。Yahoo!ショッピングでも販売しています。"),
+            vec![
+                "パスワードはHanako2024!にしてあります。",
+                "Yahoo!ショッピングでも販売しています。"
+            ]
+        );
+        assert_eq!(
+            split("It failed again! Why?"),
+            vec!["It failed again!", "Why?"]
         );
     }
 
