@@ -453,7 +453,28 @@ struct Plan {
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
-    rest: Option<(DFA, Vec<usize>)>,
+    rest_branches: Vec<(usize, Tree)>,
+    /// Their automaton, made when a scan first needs it: a plan of `unless` patterns never
+    /// does. `None` when it cannot be built.
+    rest: OnceLock<Option<Rest>>,
+}
+
+/// The lazy DFA of a plan's branches without prefixes (one pattern each), and the global id of
+/// each.
+#[derive(Debug)]
+struct Rest {
+    dfa: DFA,
+    ids: Vec<usize>,
+}
+
+impl Rest {
+    fn build(branches: &[(usize, Tree)]) -> Option<Rest> {
+        let hirs: Option<Vec<Hir>> = branches.iter().map(|(_, tree)| tree.hir()).collect();
+        Some(Rest {
+            dfa: build_dfa(&hirs?).ok()?,
+            ids: branches.iter().map(|&(id, _)| id).collect(),
+        })
+    }
 }
 
 /// Per prefix literal, the branches it starts, in one list: a list per literal was an
@@ -765,7 +786,7 @@ impl Plan {
         // (literal, branch), in the order of the branches.
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len() * 8);
         let mut anchored = Vec::with_capacity(ids.len() * 2);
-        let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
+        let mut rest_branches = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
             for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
@@ -773,8 +794,7 @@ impl Plan {
             {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
-                    rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
-                    rest_ids.push(id);
+                    rest_branches.push((id, tree));
                     continue;
                 };
                 let b = anchored.len() as u32;
@@ -806,11 +826,6 @@ impl Plan {
         }
         let starts = Starts::of(literals.len(), &pairs);
         let prefixes = Prefixes::of(&literals)?;
-        let rest = if rest.is_empty() {
-            None
-        } else {
-            Some((build_dfa(&rest)?, rest_ids))
-        };
         Ok(Plan {
             prefixes,
             leads: (0..starts.len()).map(|_| OnceLock::new()).collect(),
@@ -819,8 +834,19 @@ impl Plan {
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
             has_rest,
-            rest,
+            rest_branches,
+            rest: OnceLock::new(),
         })
+    }
+
+    /// The automaton of the branches without prefixes, if there are any; `Err` when it
+    /// cannot be built.
+    fn rest(&self) -> Result<Option<&Rest>, ()> {
+        if self.rest_branches.is_empty() {
+            return Ok(None);
+        }
+        let rest = self.rest.get_or_init(|| Rest::build(&self.rest_branches));
+        rest.as_ref().map(Some).ok_or(())
     }
 
     /// The branches of pattern `id` the scan confirmed in `paragraph` (sorted), or `None` when
@@ -1022,11 +1048,14 @@ impl Plan {
         Some(false)
     }
 
-    /// Builds every branch's automaton now (validation of user packs).
+    /// Builds every branch's automaton now (validation of user packs), and the one of the
+    /// branches without prefixes.
     fn compile_all(&self) -> bool {
-        self.anchored
-            .iter()
-            .all(|a| a.dfa(&self.compiler).is_some())
+        self.rest().is_ok()
+            && self
+                .anchored
+                .iter()
+                .all(|a| a.dfa(&self.compiler).is_some())
     }
 
     /// Records where the branches match in `run` of `texts`; `Err` when a DFA gives up (a
@@ -1082,7 +1111,7 @@ impl Plan {
                 }
             }
         }
-        if let Some((dfa, ids)) = &self.rest {
+        if let Some(Rest { dfa, ids }) = self.rest()? {
             let cache = caches.rest.get_or_insert_with(|| dfa.create_cache());
             let input = Input::new(texts.text).span(run);
             let mut state = OverlappingState::start();
