@@ -382,16 +382,21 @@ type EmbeddedPrefixes = Option<(Vec<&'static [u8]>, DoubleArrayAhoCorasick<u32>)
 
 static LOADED_PREFIXES: [OnceLock<EmbeddedPrefixes>; 2] = [OnceLock::new(), OnceLock::new()];
 
+/// Language `i`'s embedded literals and automaton, loaded on first use.
+fn loaded_prefixes(i: usize) -> &'static EmbeddedPrefixes {
+    let (list, bytes) = EMBEDDED_PREFIXES[i];
+    LOADED_PREFIXES[i].get_or_init(|| {
+        let mut embedded = Vec::new();
+        let count = hircode::each_lead(list, |l| embedded.push(l));
+        let (automaton, _) = DoubleArrayAhoCorasick::deserialize(bytes).ok()?;
+        (count > 0).then_some((embedded, automaton))
+    })
+}
+
 impl Prefixes {
     fn of(literals: &[Cow<'static, [u8]>]) -> Result<Prefixes, String> {
-        for (i, (list, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
-            let loaded = LOADED_PREFIXES[i].get_or_init(|| {
-                let mut embedded = Vec::new();
-                let count = hircode::each_lead(list, |l| embedded.push(l));
-                let (automaton, _) = DoubleArrayAhoCorasick::deserialize(bytes).ok()?;
-                (count > 0).then_some((embedded, automaton))
-            });
-            let Some((embedded, automaton)) = loaded else {
+        for i in 0..EMBEDDED_PREFIXES.len() {
+            let Some((embedded, automaton)) = loaded_prefixes(i) else {
                 continue;
             };
             let mut map = vec![u32::MAX; embedded.len()];
@@ -777,8 +782,29 @@ impl Caches {
 /// A letter is shorter, so its answer is exact.
 const NEEDLE_WINDOW: usize = 16 << 10;
 
+/// What `Plan::build` derives for each language's scan and `unless` patterns of the shipped
+/// packs, derived by build.rs (its `plan`), read by [`Plan::embedded`].
+static EMBEDDED_PLANS: [&[u8]; 4] = [
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-ja-scan.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-ja-unless.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-en-scan.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-en-unless.bin")),
+];
+
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
+        // Building the shipped packs' two plans for a letter was a quarter of linting it.
+        if let Some(plan) = EMBEDDED_PLANS
+            .iter()
+            .find_map(|bytes| Plan::embedded(bytes, ids, sources))
+        {
+            return Ok(plan);
+        }
+        Plan::derive(ids, sources)
+    }
+
+    /// The plan of patterns `ids` of `sources`, derived from their branches.
+    fn derive(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
         let mut literals: Vec<Cow<'static, [u8]>> = Vec::new();
         // Keyed by the literal's position in `literals`, compared by its bytes: no copy.
         let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> =
@@ -847,6 +873,89 @@ impl Plan {
         }
         let rest = self.rest.get_or_init(|| Rest::build(&self.rest_branches));
         rest.as_ref().map(Some).ok_or(())
+    }
+
+    /// The plan build.rs derived in `bytes` (see its `plan`), when it was derived from these
+    /// patterns in this order: the pattern list of a user pack, or one a config changed,
+    /// builds its own.
+    fn embedded(mut bytes: &'static [u8], ids: &[usize], sources: &[LazyRegex]) -> Option<Plan> {
+        let bytes = &mut bytes;
+        let get = |bytes: &mut &'static [u8]| hircode::get(bytes).map(|n| n as usize);
+        if get(bytes)? != ids.len() {
+            return None;
+        }
+        for &id in ids {
+            if hircode::take(bytes)? != sources[id].as_str().as_bytes() {
+                return None;
+            }
+        }
+        let lang = get(bytes)?;
+        if lang >= EMBEDDED_PREFIXES.len() {
+            return None;
+        }
+        let Some((embedded, automaton)) = loaded_prefixes(lang) else {
+            return None;
+        };
+        let mut map = vec![u32::MAX; embedded.len()];
+        let literals = (0..get(bytes)?)
+            .map(|n| {
+                let at = get(bytes)?;
+                *map.get_mut(at)? = n as u32;
+                Some(Cow::Borrowed(embedded[at]))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let pairs = (0..get(bytes)?)
+            .map(|_| Some((hircode::get(bytes)?, hircode::get(bytes)?)))
+            .collect::<Option<Vec<_>>>()?;
+        // A part of a branch in `PREBUILT`, by its place and length.
+        let part = |bytes: &mut &'static [u8]| {
+            let from = get(bytes)?;
+            PREBUILT.get(from..from + get(bytes)?)
+        };
+        let anchored = (0..get(bytes)?)
+            .map(|_| {
+                let id = *ids.get(get(bytes)?)?;
+                let tree = Tree::Code(part(bytes)?);
+                let caseless = match get(bytes)? {
+                    0 => None,
+                    _ => Some(Tree::Code(part(bytes)?)),
+                };
+                let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
+                Some(Anchor {
+                    id,
+                    tree,
+                    caseless,
+                    leads: Cow::Borrowed(leads),
+                    needles: (needles, OnceLock::new()),
+                    embedded: (!dfa.is_empty()).then_some(dfa),
+                    nfa: part(bytes)?,
+                    dfa: OnceLock::new(),
+                    sparse: OnceLock::new(),
+                    uses: AtomicU32::new(0),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let rest_branches = (0..get(bytes)?)
+            .map(|_| Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?))))
+            .collect::<Option<Vec<_>>>()?;
+        let fits = |&(lit, b): &(u32, u32)| {
+            (lit as usize) < literals.len() && (b as usize) < anchored.len()
+        };
+        if !pairs.iter().all(fits) {
+            return None;
+        }
+        let starts = Starts::of(literals.len(), &pairs);
+        Some(Plan {
+            prefixes: Prefixes::Embedded { automaton, map },
+            leads: (0..starts.len()).map(|_| OnceLock::new()).collect(),
+            literals,
+            starts,
+            anchored,
+            compiler: Mutex::new(nfa_compiler(false)),
+            has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
+            rest_branches,
+            rest: OnceLock::new(),
+        })
     }
 
     /// The branches of pattern `id` the scan confirmed in `paragraph` (sorted), or `None` when
@@ -1825,6 +1934,68 @@ mod tests {
         assert!(matches!(plan.prefixes, Prefixes::Built(_)));
         let hits: Vec<_> = plan.prefixes.hits(b"a zqxjvfoo").collect();
         assert_eq!(hits, [(2, 0)]);
+    }
+
+    #[test]
+    fn the_shipped_packs_plans_are_build_rs_s_and_equal_what_would_be_derived() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let mut compared = 0;
+        for scope in &index.scopes {
+            let plans = [
+                (&scope.ids, &index.sources[..]),
+                (&scope.unless_ids, &index.unless[..]),
+            ];
+            for (ids, sources) in plans {
+                let embedded = EMBEDDED_PLANS
+                    .iter()
+                    .find_map(|bytes| Plan::embedded(bytes, ids, sources))
+                    .unwrap_or_else(|| panic!("no embedded plan for {:?}", scope.lang));
+                let derived = Plan::derive(ids, sources).unwrap();
+                assert_eq!(embedded.literals, derived.literals);
+                assert_eq!(embedded.starts.ends, derived.starts.ends);
+                assert_eq!(embedded.starts.branches, derived.starts.branches);
+                let (Prefixes::Embedded { map: a, .. }, Prefixes::Embedded { map: b, .. }) =
+                    (&embedded.prefixes, &derived.prefixes)
+                else {
+                    panic!("a shipped plan built its own prefix automaton");
+                };
+                assert_eq!(a, b);
+                assert_eq!(embedded.has_rest, derived.has_rest);
+                let code = |t: &Tree| match t {
+                    Tree::Code(code) => *code,
+                    Tree::Parsed(_) => panic!("a shipped tree was parsed"),
+                };
+                let rest = |p: &Plan| -> Vec<_> {
+                    p.rest_branches
+                        .iter()
+                        .map(|(id, t)| (*id, code(t)))
+                        .collect()
+                };
+                assert_eq!(rest(&embedded), rest(&derived));
+                assert_eq!(embedded.anchored.len(), derived.anchored.len());
+                for (a, b) in embedded.anchored.iter().zip(&derived.anchored) {
+                    assert_eq!(a.id, b.id);
+                    assert_eq!(code(&a.tree), code(&b.tree));
+                    assert_eq!(a.caseless.as_ref().map(code), b.caseless.as_ref().map(code));
+                    assert_eq!(a.leads, b.leads);
+                    assert_eq!(a.needles.0, b.needles.0);
+                    assert_eq!(a.embedded, b.embedded);
+                    assert_eq!(a.nfa, b.nfa);
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} branches compared");
+        // Another order of the same patterns is not the embedded plan's.
+        let scope = &index.scopes[0];
+        let mut ids = scope.ids.clone();
+        ids.swap(0, 1);
+        assert!(
+            EMBEDDED_PLANS
+                .iter()
+                .all(|bytes| Plan::embedded(bytes, &ids, &index.sources).is_none())
+        );
     }
 
     #[test]
