@@ -9,6 +9,9 @@ mod fold;
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
+#[allow(dead_code)] // only `Leads::of` and `encode` are needed here
+#[path = "src/lint/leads.rs"]
+mod leads;
 #[allow(dead_code)] // only the features are needed here, to train on
 #[path = "src/lint/learn.rs"]
 mod learn;
@@ -218,7 +221,7 @@ fn main() {
     }
     for (lists, name) in plan_lists.iter().zip(["ja", "en"]) {
         for (list, kind) in lists.iter().zip(["scan", "unless"]) {
-            let plan = plan(list, &placed, &automaton_literals).unwrap_or_default();
+            let plan = plan(list, &placed, &automaton_literals, &out).unwrap_or_default();
             let path = Path::new(&out_dir).join(format!("plan-{name}-{kind}.bin"));
             std::fs::write(path, plan).expect("writable");
         }
@@ -296,12 +299,13 @@ fn plan_lists<'a>(packs: impl Iterator<Item = &'a yaml::Value>) -> [[Vec<String>
 /// patterns, the automaton whose literals it uses (0 Japanese, 1 English), its literals (their
 /// places in that automaton's list), the (literal, branch) pairs, the branches with prefixes
 /// (the pattern's place in `list`, then where their parts are in patterns.bin) and those
-/// without (place, tree). `None` when a pattern is not in patterns.bin or a literal is in
+/// without (place, tree), and each literal's `Leads` (leads.rs). `None` when a pattern is not in patterns.bin or a literal is in
 /// neither automaton: the binary then builds the plan itself.
 fn plan(
     list: &[String],
     placed: &BTreeMap<String, Vec<Placed>>,
     automaton_literals: &[Vec<Vec<u8>>],
+    prebuilt: &[u8],
 ) -> Option<Vec<u8>> {
     let mut literals: Vec<&[u8]> = Vec::new();
     let mut literal_index: BTreeMap<&[u8], u32> = BTreeMap::new();
@@ -341,17 +345,18 @@ fn plan(
         Some((i, places?))
     })?;
     let mut out = Vec::new();
-    let put = hircode::put;
+    // Numbers as little-endian `u32`s, the patterns as `hircode::take` reads them.
+    let put = |out: &mut Vec<u8>, n: u32| out.extend_from_slice(&n.to_le_bytes());
     put(&mut out, list.len() as u32);
     for source in list {
-        put(&mut out, source.len() as u32);
+        hircode::put(&mut out, source.len() as u32);
         out.extend_from_slice(source.as_bytes());
     }
     put(&mut out, lang as u32);
     put(&mut out, places.len() as u32);
     places.iter().for_each(|&p| put(&mut out, p));
     put(&mut out, pairs.len() as u32);
-    for (lit, b) in pairs {
+    for &(lit, b) in &pairs {
         put(&mut out, lit);
         put(&mut out, b);
     }
@@ -360,7 +365,7 @@ fn plan(
         put(out, len);
     };
     put(&mut out, anchored.len() as u32);
-    for (at, branch) in anchored {
+    for &(at, branch) in &anchored {
         put(&mut out, at as u32);
         place(&mut out, branch.tree);
         // 0: no caseless tree, else 1 and its place.
@@ -378,6 +383,21 @@ fn plan(
         put(&mut out, at as u32);
         place(&mut out, branch.tree);
     }
+    // Per literal, where its `Leads` start after this index, then each one encoded.
+    let mut starts = vec![Vec::new(); literals.len()];
+    for &(lit, b) in &pairs {
+        starts[lit as usize].push(b);
+    }
+    let mut encoded = Vec::new();
+    for (lit, branches) in literals.iter().zip(&starts) {
+        put(&mut out, encoded.len() as u32);
+        let leads_of = |b: u32| {
+            let (from, len) = anchored[b as usize].1.leads;
+            &prebuilt[from as usize..(from + len) as usize]
+        };
+        leads::Leads::of(lit, branches, leads_of).encode(&mut encoded);
+    }
+    out.extend_from_slice(&encoded);
     Some(out)
 }
 

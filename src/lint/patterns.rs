@@ -15,6 +15,7 @@
 //! previous design) still spent most of a cold run building DFA states.
 
 use super::hircode::{self, ascii_classes};
+use super::leads::Leads;
 use super::nfacode;
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
@@ -462,6 +463,9 @@ struct Plan {
     /// Their automaton, made when a scan first needs it: a plan of `unless` patterns never
     /// does. `None` when it cannot be built.
     rest: OnceLock<Option<Rest>>,
+    /// For a plan build.rs derived, each literal's [`Leads`] as it encoded them: per literal a
+    /// little-endian `u32`, where its encoding starts after these; empty for another plan.
+    leads_code: &'static [u8],
 }
 
 /// The lazy DFA of a plan's branches without prefixes (one pattern each), and the global id of
@@ -555,136 +559,6 @@ struct Anchor {
     sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
-}
-
-/// The branches one prefix literal starts, as its hits pick them: those to run at every hit,
-/// and the others by their leads ([`hircode::leads`]), of which only those the text at a hit
-/// starts with are run. `i ` starts about a hundred English branches, and their leads (`i will
-/// never`, `i demand`, …) leave a few at each hit: a few binary searches per hit instead of
-/// one automaton per branch.
-#[derive(Debug, Default)]
-struct Leads {
-    always: Vec<u32>,
-    /// How many bytes the literal is once [`hircode::squeeze`]d: every lead in `sorted`
-    /// starts with it, and so does the text at a hit.
-    head: usize,
-    /// The leads that start with the literal, sorted, each with its branch; their bytes are in
-    /// `bytes`.
-    sorted: Vec<(Range<u32>, u32)>,
-    bytes: Vec<u8>,
-    /// Per byte that follows the literal in some lead, the leads (in `sorted`) it starts.
-    next: Vec<(u8, Range<u32>)>,
-}
-
-impl Leads {
-    fn of(literal: &[u8], branches: &[u32], anchored: &[Anchor]) -> Leads {
-        let mut head = [0; hircode::LEAD_BYTES];
-        let n = hircode::squeeze(literal, &mut head);
-        let head = &head[..n];
-        let mut out = Leads {
-            head: n,
-            ..Leads::default()
-        };
-        let mut sorted: Vec<(&[u8], u32)> = Vec::new();
-        for &b in branches {
-            let leads = &anchored[b as usize].leads;
-            let from = sorted.len();
-            let mut always = false;
-            let count = hircode::each_lead(leads, |lead| {
-                // A lead the literal starts with says no more than the literal; one that
-                // neither starts with it nor is started by it cannot begin where it does.
-                always |= head.starts_with(lead);
-                if lead.starts_with(head) {
-                    sorted.push((lead, b));
-                }
-            });
-            if always || count == 0 {
-                sorted.truncate(from);
-                out.always.push(b);
-            }
-        }
-        sorted.sort_unstable();
-        for (i, (lead, b)) in sorted.into_iter().enumerate() {
-            let start = out.bytes.len() as u32;
-            out.bytes.extend_from_slice(lead);
-            out.sorted.push((start..out.bytes.len() as u32, b));
-            // Every lead in `sorted` is longer than the literal.
-            match out.next.last_mut() {
-                Some((byte, range)) if *byte == lead[n] => range.end = i as u32 + 1,
-                _ => out.next.push((lead[n], i as u32..i as u32 + 1)),
-            }
-        }
-        out
-    }
-
-    /// Pushes the branches to run where `text` (folded) starts with the literal, which is
-    /// `literal` bytes long; a branch may come more than once.
-    fn pick(&self, text: &[u8], literal: usize, out: &mut Vec<u32>) {
-        out.extend_from_slice(&self.always);
-        if self.sorted.is_empty() {
-            return;
-        }
-        let lead = |r: &Range<u32>| &self.bytes[r.start as usize..r.end as usize];
-        // The text after the literal, runs of spaces made one as [`hircode::squeeze`] does,
-        // read only as far as the walk goes.
-        let mut last = text.get(literal.wrapping_sub(1)).copied();
-        let mut rest = text
-            .get(literal..)
-            .unwrap_or_default()
-            .iter()
-            .filter(move |&&b| {
-                let keep = !(b == b' ' && last == Some(b' '));
-                last = Some(b);
-                keep
-            });
-        let Some(&byte) = rest.next() else {
-            return;
-        };
-        let Ok(at) = self.next.binary_search_by_key(&byte, |(b, _)| *b) else {
-            return;
-        };
-        // `lo..hi`: the leads that start with the text's first `k` bytes (squeezed). Those
-        // that are no longer sort first, then the rest by their next byte.
-        let Range { start, end } = self.next[at].1.clone();
-        let (mut lo, mut hi) = (start as usize, end as usize);
-        let mut k = self.head + 1;
-        loop {
-            let ends = self.sorted[lo..hi]
-                .iter()
-                .take_while(|(r, _)| lead(r).len() == k);
-            out.extend(ends.map(|&(_, b)| b));
-            let Some(&byte) = rest.next() else {
-                return;
-            };
-            let range = &self.sorted[lo..hi];
-            lo += partition(range, |(r, _)| {
-                let l = lead(r);
-                l.len() <= k || l[k] < byte
-            });
-            hi = lo + partition(&self.sorted[lo..hi], |(r, _)| lead(r)[k] == byte);
-            if lo == hi {
-                return;
-            }
-            k += 1;
-        }
-    }
-}
-
-/// `slice.partition_point(pred)`, always inlined: [`Leads::pick`] runs it a few times at every
-/// prefix hit, and when the compiler left the library's copy out of line, the calls cost 2% of
-/// linting a folder of letters.
-#[inline(always)]
-fn partition<T>(slice: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, slice.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if pred(&slice[mid]) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
 }
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
@@ -862,6 +736,7 @@ impl Plan {
             has_rest,
             rest_branches,
             rest: OnceLock::new(),
+            leads_code: &[],
         })
     }
 
@@ -880,7 +755,13 @@ impl Plan {
     /// builds its own.
     fn embedded(mut bytes: &'static [u8], ids: &[usize], sources: &[LazyRegex]) -> Option<Plan> {
         let bytes = &mut bytes;
-        let get = |bytes: &mut &'static [u8]| hircode::get(bytes).map(|n| n as usize);
+        // Numbers are little-endian `u32`s: varints took twice as long to read.
+        let word = |bytes: &mut &'static [u8]| {
+            let (head, rest) = bytes.split_first_chunk::<4>()?;
+            *bytes = rest;
+            Some(u32::from_le_bytes(*head))
+        };
+        let get = |bytes: &mut &'static [u8]| word(bytes).map(|n| n as usize);
         if get(bytes)? != ids.len() {
             return None;
         }
@@ -905,7 +786,7 @@ impl Plan {
             })
             .collect::<Option<Vec<_>>>()?;
         let pairs = (0..get(bytes)?)
-            .map(|_| Some((hircode::get(bytes)?, hircode::get(bytes)?)))
+            .map(|_| Some((word(bytes)?, word(bytes)?)))
             .collect::<Option<Vec<_>>>()?;
         // A part of a branch in `PREBUILT`, by its place and length.
         let part = |bytes: &mut &'static [u8]| {
@@ -938,6 +819,11 @@ impl Plan {
         let rest_branches = (0..get(bytes)?)
             .map(|_| Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?))))
             .collect::<Option<Vec<_>>>()?;
+        // Left as it is: a literal's leads are read when it is first hit.
+        if bytes.len() < literals.len() * 4 {
+            return None;
+        }
+        let leads_code = *bytes;
         let fits = |&(lit, b): &(u32, u32)| {
             (lit as usize) < literals.len() && (b as usize) < anchored.len()
         };
@@ -955,6 +841,7 @@ impl Plan {
             has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
             rest_branches,
             rest: OnceLock::new(),
+            leads_code,
         })
     }
 
@@ -977,11 +864,23 @@ impl Plan {
         (!picked.is_empty()).then_some(picked)
     }
 
+    /// The leads of literal `literal` that build.rs derived, if it did.
+    fn embedded_leads(&self, literal: usize) -> Option<Leads> {
+        let index = self.leads_code.get(literal * 4..literal * 4 + 4)?;
+        let at = u32::from_le_bytes(index.try_into().ok()?) as usize;
+        let code = self.leads_code.get(self.literals.len() * 4..)?;
+        Leads::decode(code.get(at..)?)
+    }
+
     /// Pushes the branches to run at a hit of prefix literal `literal` at `start` of `folded`.
     fn branches_at(&self, literal: usize, folded: &[u8], start: usize, out: &mut Vec<u32>) {
         let leads = self.leads[literal].get_or_init(|| {
-            let text = &self.literals[literal];
-            Leads::of(text, &self.starts[literal], &self.anchored)
+            self.embedded_leads(literal).unwrap_or_else(|| {
+                let text = &self.literals[literal];
+                Leads::of(text, &self.starts[literal], |b| {
+                    &self.anchored[b as usize].leads
+                })
+            })
         });
         leads.pick(&folded[start..], self.literals[literal].len(), out);
     }
@@ -1973,6 +1872,12 @@ mod tests {
                         .collect()
                 };
                 assert_eq!(rest(&embedded), rest(&derived));
+                for literal in 0..derived.literals.len() {
+                    let text = &derived.literals[literal];
+                    let starts = &derived.starts[literal];
+                    let leads = Leads::of(text, starts, |b| &derived.anchored[b as usize].leads);
+                    assert_eq!(embedded.embedded_leads(literal), Some(leads));
+                }
                 assert_eq!(embedded.anchored.len(), derived.anchored.len());
                 for (a, b) in embedded.anchored.iter().zip(&derived.anchored) {
                     assert_eq!(a.id, b.id);
