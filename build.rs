@@ -189,17 +189,18 @@ fn main() {
                 automata: [(0, 0); 2],
             })
             .collect();
-        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch, and when
-        // that is too big, its NFA (empty: none).
+        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch, and its
+        // NFA (empty: none), which the binary rebuilds when the branch gets a lazy DFA: its DFA
+        // was too big, or it is checked often (compiling the hot ones from their trees was a
+        // fifth of linting a large text).
         hircode::put(&mut out, branches.len() as u32);
         for (b, place) in branches.iter().zip(&mut places) {
             let hir = b.caseless.as_ref().unwrap_or(&b.hir);
             let nfa = b.prefixes.as_ref().and_then(|_| anchored_nfa(hir));
             let dfa = nfa.as_ref().and_then(anchored_dfa).unwrap_or_default();
-            let nfa = match nfa {
-                Some(nfa) if dfa.is_empty() => nfacode::encode(&nfa).unwrap_or_default(),
-                _ => Vec::new(),
-            };
+            let nfa = nfa
+                .and_then(|nfa| nfacode::encode(&nfa))
+                .unwrap_or_default();
             for (blob, at) in [dfa, nfa].into_iter().zip(&mut place.automata) {
                 hircode::put(&mut out, blob.len() as u32);
                 *at = (out.len() as u32, blob.len() as u32);

@@ -549,8 +549,8 @@ struct Anchor {
     needles: Needled,
     /// Its DFA serialised by build.rs (for the caseless form when there is one), if small.
     embedded: Option<&'static [u8]>,
-    /// Else its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of
-    /// compiled when the branch is first needed.
+    /// Its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of compiled
+    /// when the branch gets its lazy DFA (too big to embed, or hot).
     nfa: &'static [u8],
     /// Boxed, like `sparse`: most branches never build theirs, and a DFA in place (its byte
     /// classes alone are 256 bytes) made each plan's branch list megabytes that a letter's
@@ -1755,7 +1755,8 @@ mod tests {
                     );
                     sparse::DFA::from_bytes(dfa).expect("an embedded DFA deserialises");
                     embedded += 1;
-                } else if branch.prefixes.is_some() {
+                }
+                if branch.prefixes.is_some() {
                     // The NFA build.rs encoded is the one the branch compiles to.
                     let hir = branch.caseless.as_ref().unwrap_or(&branch.hir);
                     let compiled = nfa_compiler(false).build_from_hir(hir).unwrap();
