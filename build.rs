@@ -9,6 +9,9 @@ mod fold;
 #[allow(dead_code)] // only the tree encoding is needed here
 #[path = "src/lint/hircode.rs"]
 mod hircode;
+#[allow(dead_code)] // only `Leads::of` and `encode` are needed here
+#[path = "src/lint/leads.rs"]
+mod leads;
 #[allow(dead_code)] // only the features are needed here, to train on
 #[path = "src/lint/learn.rs"]
 mod learn;
@@ -91,6 +94,9 @@ fn main() {
         }
         packs.push((name, text, Some(pack)));
     }
+    // Per language, the patterns its plans hold, in the order patterns.rs's `PatternIndex`
+    // gives them ids: the scan's, then the `unless` patterns'.
+    let plan_lists = plan_lists(packs.iter().filter_map(|(_, _, pack)| pack.as_ref()));
     // Each pattern's place in `PATTERNS`, which the JSON names instead of the pattern: reading
     // the patterns' escaped text was most of loading the shipped packs.
     let numbers: BTreeMap<&str, u32> = patterns
@@ -150,6 +156,8 @@ fn main() {
     // Where each entry starts: the patterns come sorted, so the binary looks one up by binary
     // search instead of hashing every pattern's text into a table first.
     let mut index = Vec::new();
+    // Where each pattern's branches are in `out`, for the plans.
+    let mut placed: BTreeMap<String, Vec<Placed>> = BTreeMap::new();
     for pattern in patterns {
         // A pattern that does not parse is left to the run-time parser, which reports it.
         let Ok(hir) = hircode::parse(&pattern) else {
@@ -162,30 +170,62 @@ fn main() {
         hircode::put(&mut out, pattern.len() as u32);
         out.extend_from_slice(pattern.as_bytes());
         hircode::put(&mut out, code.len() as u32);
+        let code_at = out.len();
         out.extend_from_slice(&code);
-        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch, and when
-        // that is too big, its NFA (empty: none).
+        let at = |part: &[u8]| {
+            let from = code_at + (part.as_ptr() as usize - code.as_ptr() as usize);
+            (from as u32, part.len() as u32)
+        };
+        let mut places: Vec<Placed> = hircode::split_branches(&mut &code[..])
+            .expect("an encoded pattern splits")
+            .iter()
+            .zip(&branches)
+            .map(|(e, b)| Placed {
+                prefixes: b.prefixes.clone(),
+                tree: at(e.tree),
+                caseless: e.caseless.map(at),
+                leads: at(e.leads),
+                needles: at(e.needles),
+                automata: [(0, 0); 2],
+            })
+            .collect();
+        // Per branch, its anchored DFA (empty: none), as patterns.rs checks a branch, and its
+        // NFA (empty: none), which the binary rebuilds when the branch gets a lazy DFA: its DFA
+        // was too big, or it is checked often (compiling the hot ones from their trees was a
+        // fifth of linting a large text).
         hircode::put(&mut out, branches.len() as u32);
-        for b in &branches {
+        for (b, place) in branches.iter().zip(&mut places) {
             let hir = b.caseless.as_ref().unwrap_or(&b.hir);
             let nfa = b.prefixes.as_ref().and_then(|_| anchored_nfa(hir));
             let dfa = nfa.as_ref().and_then(anchored_dfa).unwrap_or_default();
-            let nfa = match nfa {
-                Some(nfa) if dfa.is_empty() => nfacode::encode(&nfa).unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            for blob in [dfa, nfa] {
+            let nfa = nfa
+                .and_then(|nfa| nfacode::encode(&nfa))
+                .unwrap_or_default();
+            for (blob, at) in [dfa, nfa].into_iter().zip(&mut place.automata) {
                 hircode::put(&mut out, blob.len() as u32);
+                *at = (out.len() as u32, blob.len() as u32);
                 out.extend_from_slice(&blob);
             }
         }
+        placed.insert(pattern, places);
     }
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    let mut automaton_literals = Vec::new();
     for (scope, name) in scoped.iter().zip(["ja", "en"]) {
         let (literals, automaton) = prefix_automaton(scope);
         let dir = Path::new(&out_dir);
+        let mut list = Vec::new();
+        hircode::each_lead(&literals, |l| list.push(l.to_vec()));
+        automaton_literals.push(list);
         std::fs::write(dir.join(format!("prefixes-{name}.bin")), literals).expect("writable");
         std::fs::write(dir.join(format!("prefixes-{name}.ac")), automaton).expect("writable");
+    }
+    for (lists, name) in plan_lists.iter().zip(["ja", "en"]) {
+        for (list, kind) in lists.iter().zip(["scan", "unless"]) {
+            let plan = plan(list, &placed, &automaton_literals, &out).unwrap_or_default();
+            let path = Path::new(&out_dir).join(format!("plan-{name}-{kind}.bin"));
+            std::fs::write(path, plan).expect("writable");
+        }
     }
     // The two languages train at once: cross-validation is most of a build that changed the
     // corpus (about 2 s optimised).
@@ -203,6 +243,163 @@ fn main() {
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Where one branch of a pattern is in patterns.bin: (offset, length) of its encoded tree,
+/// caseless tree, leads and needles, and of its DFA and NFA (length 0: none).
+struct Placed {
+    prefixes: Option<Vec<Vec<u8>>>,
+    tree: (u32, u32),
+    caseless: Option<(u32, u32)>,
+    leads: (u32, u32),
+    needles: (u32, u32),
+    automata: [(u32, u32); 2],
+}
+
+/// Per language (Japanese, English), the patterns of its scan and of its `unless` plan, in the
+/// order `PatternIndex::build` numbers them: rule by rule, pack by pack, a `regex` rule's
+/// `pattern` or a `require` rule's `any`, then `when`; and each rule's `unless`.
+fn plan_lists<'a>(packs: impl Iterator<Item = &'a yaml::Value>) -> [[Vec<String>; 2]; 2] {
+    let mut lists: [[Vec<String>; 2]; 2] = Default::default();
+    let strings = |rule: &yaml::Value, key: &str| -> Vec<String> {
+        let list = rule.get(key).and_then(|l| l.as_sequence());
+        let items = list.into_iter().flatten().filter_map(|p| p.as_str());
+        items.map(str::to_owned).collect()
+    };
+    for pack in packs {
+        let lang = pack
+            .get("lang")
+            .and_then(|l| l.as_str())
+            .unwrap_or_default();
+        let rules = pack.get("rules").and_then(|r| r.as_sequence());
+        for rule in rules.into_iter().flatten() {
+            let kind = rule.get("kind").and_then(|k| k.as_str());
+            let mut scanned = match kind {
+                Some("regex") => rule
+                    .get("pattern")
+                    .and_then(|p| p.as_str())
+                    .map(str::to_owned)
+                    .into_iter()
+                    .collect(),
+                Some("require") => strings(rule, "any"),
+                _ => Vec::new(),
+            };
+            scanned.extend(strings(rule, "when"));
+            for (lists, name) in lists.iter_mut().zip(["ja", "en"]) {
+                if lang == name || lang == "any" {
+                    lists[0].extend(scanned.iter().cloned());
+                    lists[1].extend(strings(rule, "unless"));
+                }
+            }
+        }
+    }
+    lists
+}
+
+/// What patterns.rs's `Plan::build` derives for `list`, for `Plan::embedded` to read: the
+/// patterns, the automaton whose literals it uses (0 Japanese, 1 English), its literals (their
+/// places in that automaton's list), the (literal, branch) pairs, the branches with prefixes
+/// (the pattern's place in `list`, then where their parts are in patterns.bin) and those
+/// without (place, tree), and each literal's `Leads` (leads.rs). `None` when a pattern is not in patterns.bin or a literal is in
+/// neither automaton: the binary then builds the plan itself.
+fn plan(
+    list: &[String],
+    placed: &BTreeMap<String, Vec<Placed>>,
+    automaton_literals: &[Vec<Vec<u8>>],
+    prebuilt: &[u8],
+) -> Option<Vec<u8>> {
+    let mut literals: Vec<&[u8]> = Vec::new();
+    let mut literal_index: BTreeMap<&[u8], u32> = BTreeMap::new();
+    let mut pairs = Vec::new();
+    let mut anchored = Vec::new();
+    let mut rest = Vec::new();
+    for (at, source) in list.iter().enumerate() {
+        for branch in placed.get(source)? {
+            let Some(prefixes) = &branch.prefixes else {
+                rest.push((at, branch));
+                continue;
+            };
+            let b = anchored.len() as u32;
+            for lit in prefixes {
+                let n = *literal_index.entry(lit).or_insert_with(|| {
+                    literals.push(lit);
+                    literals.len() as u32 - 1
+                });
+                pairs.push((n, b));
+            }
+            anchored.push((at, branch));
+        }
+    }
+    // As `Prefixes::of` picks: the first automaton that holds every literal.
+    let automata = automaton_literals.iter().enumerate();
+    // An empty list makes no automaton.
+    let mut automata = automata.filter(|(_, all)| !all.is_empty());
+    let (lang, places) = automata.find_map(|(i, all)| {
+        let places: Option<Vec<u32>> = literals
+            .iter()
+            .map(|l| {
+                all.binary_search_by(|a| a[..].cmp(l))
+                    .ok()
+                    .map(|p| p as u32)
+            })
+            .collect();
+        Some((i, places?))
+    })?;
+    let mut out = Vec::new();
+    // Numbers as little-endian `u32`s, the patterns as `hircode::take` reads them.
+    let put = |out: &mut Vec<u8>, n: u32| out.extend_from_slice(&n.to_le_bytes());
+    put(&mut out, list.len() as u32);
+    for source in list {
+        hircode::put(&mut out, source.len() as u32);
+        out.extend_from_slice(source.as_bytes());
+    }
+    put(&mut out, lang as u32);
+    put(&mut out, places.len() as u32);
+    places.iter().for_each(|&p| put(&mut out, p));
+    put(&mut out, pairs.len() as u32);
+    for &(lit, b) in &pairs {
+        put(&mut out, lit);
+        put(&mut out, b);
+    }
+    let place = |out: &mut Vec<u8>, (from, len): (u32, u32)| {
+        put(out, from);
+        put(out, len);
+    };
+    put(&mut out, anchored.len() as u32);
+    for &(at, branch) in &anchored {
+        put(&mut out, at as u32);
+        place(&mut out, branch.tree);
+        // 0: no caseless tree, else 1 and its place.
+        put(&mut out, u32::from(branch.caseless.is_some()));
+        if let Some(caseless) = branch.caseless {
+            place(&mut out, caseless);
+        }
+        place(&mut out, branch.leads);
+        place(&mut out, branch.needles);
+        place(&mut out, branch.automata[0]);
+        place(&mut out, branch.automata[1]);
+    }
+    put(&mut out, rest.len() as u32);
+    for (at, branch) in rest {
+        put(&mut out, at as u32);
+        place(&mut out, branch.tree);
+    }
+    // Per literal, where its `Leads` start after this index, then each one encoded.
+    let mut starts = vec![Vec::new(); literals.len()];
+    for &(lit, b) in &pairs {
+        starts[lit as usize].push(b);
+    }
+    let mut encoded = Vec::new();
+    for (lit, branches) in literals.iter().zip(&starts) {
+        put(&mut out, encoded.len() as u32);
+        let leads_of = |b: u32| {
+            let (from, len) = anchored[b as usize].1.leads;
+            &prebuilt[from as usize..(from + len) as usize]
+        };
+        leads::Leads::of(lit, branches, leads_of).encode(&mut encoded);
+    }
+    out.extend_from_slice(&encoded);
+    Some(out)
 }
 
 /// The sentence model of one language, trained on tests/corpus/{lang}.yaml, and the `max` that

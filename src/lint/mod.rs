@@ -4,6 +4,7 @@
 mod engine;
 mod fix;
 mod hircode;
+mod leads;
 pub(crate) mod learn;
 mod metric;
 mod nfacode;

@@ -15,6 +15,7 @@
 //! previous design) still spent most of a cold run building DFA states.
 
 use super::hircode::{self, ascii_classes};
+use super::leads::Leads;
 use super::nfacode;
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
@@ -382,16 +383,21 @@ type EmbeddedPrefixes = Option<(Vec<&'static [u8]>, DoubleArrayAhoCorasick<u32>)
 
 static LOADED_PREFIXES: [OnceLock<EmbeddedPrefixes>; 2] = [OnceLock::new(), OnceLock::new()];
 
+/// Language `i`'s embedded literals and automaton, loaded on first use.
+fn loaded_prefixes(i: usize) -> &'static EmbeddedPrefixes {
+    let (list, bytes) = EMBEDDED_PREFIXES[i];
+    LOADED_PREFIXES[i].get_or_init(|| {
+        let mut embedded = Vec::new();
+        let count = hircode::each_lead(list, |l| embedded.push(l));
+        let (automaton, _) = DoubleArrayAhoCorasick::deserialize(bytes).ok()?;
+        (count > 0).then_some((embedded, automaton))
+    })
+}
+
 impl Prefixes {
     fn of(literals: &[Cow<'static, [u8]>]) -> Result<Prefixes, String> {
-        for (i, (list, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
-            let loaded = LOADED_PREFIXES[i].get_or_init(|| {
-                let mut embedded = Vec::new();
-                let count = hircode::each_lead(list, |l| embedded.push(l));
-                let (automaton, _) = DoubleArrayAhoCorasick::deserialize(bytes).ok()?;
-                (count > 0).then_some((embedded, automaton))
-            });
-            let Some((embedded, automaton)) = loaded else {
+        for i in 0..EMBEDDED_PREFIXES.len() {
+            let Some((embedded, automaton)) = loaded_prefixes(i) else {
                 continue;
             };
             let mut map = vec![u32::MAX; embedded.len()];
@@ -453,7 +459,31 @@ struct Plan {
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
-    rest: Option<(DFA, Vec<usize>)>,
+    rest_branches: Vec<(usize, Tree)>,
+    /// Their automaton, made when a scan first needs it: a plan of `unless` patterns never
+    /// does. `None` when it cannot be built.
+    rest: OnceLock<Option<Rest>>,
+    /// For a plan build.rs derived, each literal's [`Leads`] as it encoded them: per literal a
+    /// little-endian `u32`, where its encoding starts after these; empty for another plan.
+    leads_code: &'static [u8],
+}
+
+/// The lazy DFA of a plan's branches without prefixes (one pattern each), and the global id of
+/// each.
+#[derive(Debug)]
+struct Rest {
+    dfa: DFA,
+    ids: Vec<usize>,
+}
+
+impl Rest {
+    fn build(branches: &[(usize, Tree)]) -> Option<Rest> {
+        let hirs: Option<Vec<Hir>> = branches.iter().map(|(_, tree)| tree.hir()).collect();
+        Some(Rest {
+            dfa: build_dfa(&hirs?).ok()?,
+            ids: branches.iter().map(|&(id, _)| id).collect(),
+        })
+    }
 }
 
 /// Per prefix literal, the branches it starts, in one list: a list per literal was an
@@ -519,8 +549,8 @@ struct Anchor {
     needles: Needled,
     /// Its DFA serialised by build.rs (for the caseless form when there is one), if small.
     embedded: Option<&'static [u8]>,
-    /// Else its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of
-    /// compiled when the branch is first needed.
+    /// Its NFA encoded by build.rs ([`nfacode`]; empty when not), rebuilt instead of compiled
+    /// when the branch gets its lazy DFA (too big to embed, or hot).
     nfa: &'static [u8],
     /// Boxed, like `sparse`: most branches never build theirs, and a DFA in place (its byte
     /// classes alone are 256 bytes) made each plan's branch list megabytes that a letter's
@@ -529,136 +559,6 @@ struct Anchor {
     sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
-}
-
-/// The branches one prefix literal starts, as its hits pick them: those to run at every hit,
-/// and the others by their leads ([`hircode::leads`]), of which only those the text at a hit
-/// starts with are run. `i ` starts about a hundred English branches, and their leads (`i will
-/// never`, `i demand`, …) leave a few at each hit: a few binary searches per hit instead of
-/// one automaton per branch.
-#[derive(Debug, Default)]
-struct Leads {
-    always: Vec<u32>,
-    /// How many bytes the literal is once [`hircode::squeeze`]d: every lead in `sorted`
-    /// starts with it, and so does the text at a hit.
-    head: usize,
-    /// The leads that start with the literal, sorted, each with its branch; their bytes are in
-    /// `bytes`.
-    sorted: Vec<(Range<u32>, u32)>,
-    bytes: Vec<u8>,
-    /// Per byte that follows the literal in some lead, the leads (in `sorted`) it starts.
-    next: Vec<(u8, Range<u32>)>,
-}
-
-impl Leads {
-    fn of(literal: &[u8], branches: &[u32], anchored: &[Anchor]) -> Leads {
-        let mut head = [0; hircode::LEAD_BYTES];
-        let n = hircode::squeeze(literal, &mut head);
-        let head = &head[..n];
-        let mut out = Leads {
-            head: n,
-            ..Leads::default()
-        };
-        let mut sorted: Vec<(&[u8], u32)> = Vec::new();
-        for &b in branches {
-            let leads = &anchored[b as usize].leads;
-            let from = sorted.len();
-            let mut always = false;
-            let count = hircode::each_lead(leads, |lead| {
-                // A lead the literal starts with says no more than the literal; one that
-                // neither starts with it nor is started by it cannot begin where it does.
-                always |= head.starts_with(lead);
-                if lead.starts_with(head) {
-                    sorted.push((lead, b));
-                }
-            });
-            if always || count == 0 {
-                sorted.truncate(from);
-                out.always.push(b);
-            }
-        }
-        sorted.sort_unstable();
-        for (i, (lead, b)) in sorted.into_iter().enumerate() {
-            let start = out.bytes.len() as u32;
-            out.bytes.extend_from_slice(lead);
-            out.sorted.push((start..out.bytes.len() as u32, b));
-            // Every lead in `sorted` is longer than the literal.
-            match out.next.last_mut() {
-                Some((byte, range)) if *byte == lead[n] => range.end = i as u32 + 1,
-                _ => out.next.push((lead[n], i as u32..i as u32 + 1)),
-            }
-        }
-        out
-    }
-
-    /// Pushes the branches to run where `text` (folded) starts with the literal, which is
-    /// `literal` bytes long; a branch may come more than once.
-    fn pick(&self, text: &[u8], literal: usize, out: &mut Vec<u32>) {
-        out.extend_from_slice(&self.always);
-        if self.sorted.is_empty() {
-            return;
-        }
-        let lead = |r: &Range<u32>| &self.bytes[r.start as usize..r.end as usize];
-        // The text after the literal, runs of spaces made one as [`hircode::squeeze`] does,
-        // read only as far as the walk goes.
-        let mut last = text.get(literal.wrapping_sub(1)).copied();
-        let mut rest = text
-            .get(literal..)
-            .unwrap_or_default()
-            .iter()
-            .filter(move |&&b| {
-                let keep = !(b == b' ' && last == Some(b' '));
-                last = Some(b);
-                keep
-            });
-        let Some(&byte) = rest.next() else {
-            return;
-        };
-        let Ok(at) = self.next.binary_search_by_key(&byte, |(b, _)| *b) else {
-            return;
-        };
-        // `lo..hi`: the leads that start with the text's first `k` bytes (squeezed). Those
-        // that are no longer sort first, then the rest by their next byte.
-        let Range { start, end } = self.next[at].1.clone();
-        let (mut lo, mut hi) = (start as usize, end as usize);
-        let mut k = self.head + 1;
-        loop {
-            let ends = self.sorted[lo..hi]
-                .iter()
-                .take_while(|(r, _)| lead(r).len() == k);
-            out.extend(ends.map(|&(_, b)| b));
-            let Some(&byte) = rest.next() else {
-                return;
-            };
-            let range = &self.sorted[lo..hi];
-            lo += partition(range, |(r, _)| {
-                let l = lead(r);
-                l.len() <= k || l[k] < byte
-            });
-            hi = lo + partition(&self.sorted[lo..hi], |(r, _)| lead(r)[k] == byte);
-            if lo == hi {
-                return;
-            }
-            k += 1;
-        }
-    }
-}
-
-/// `slice.partition_point(pred)`, always inlined: [`Leads::pick`] runs it a few times at every
-/// prefix hit, and when the compiler left the library's copy out of line, the calls cost 2% of
-/// linting a folder of letters.
-#[inline(always)]
-fn partition<T>(slice: &[T], mut pred: impl FnMut(&T) -> bool) -> usize {
-    let (mut lo, mut hi) = (0, slice.len());
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        if pred(&slice[mid]) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
 }
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA.
@@ -756,8 +656,29 @@ impl Caches {
 /// A letter is shorter, so its answer is exact.
 const NEEDLE_WINDOW: usize = 16 << 10;
 
+/// What `Plan::build` derives for each language's scan and `unless` patterns of the shipped
+/// packs, derived by build.rs (its `plan`), read by [`Plan::embedded`].
+static EMBEDDED_PLANS: [&[u8]; 4] = [
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-ja-scan.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-ja-unless.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-en-scan.bin")),
+    include_bytes!(concat!(env!("OUT_DIR"), "/plan-en-unless.bin")),
+];
+
 impl Plan {
     fn build(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
+        // Building the shipped packs' two plans for a letter was a quarter of linting it.
+        if let Some(plan) = EMBEDDED_PLANS
+            .iter()
+            .find_map(|bytes| Plan::embedded(bytes, ids, sources))
+        {
+            return Ok(plan);
+        }
+        Plan::derive(ids, sources)
+    }
+
+    /// The plan of patterns `ids` of `sources`, derived from their branches.
+    fn derive(ids: &[usize], sources: &[LazyRegex]) -> Result<Plan, String> {
         let mut literals: Vec<Cow<'static, [u8]>> = Vec::new();
         // Keyed by the literal's position in `literals`, compared by its bytes: no copy.
         let mut literal_index: HashMap<Cow<'static, [u8]>, usize, FxBuild> =
@@ -765,7 +686,7 @@ impl Plan {
         // (literal, branch), in the order of the branches.
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len() * 8);
         let mut anchored = Vec::with_capacity(ids.len() * 2);
-        let (mut rest, mut rest_ids) = (Vec::new(), Vec::new());
+        let mut rest_branches = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
             for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
@@ -773,8 +694,7 @@ impl Plan {
             {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
-                    rest.push(tree.hir().ok_or("a prebuilt pattern does not decode")?);
-                    rest_ids.push(id);
+                    rest_branches.push((id, tree));
                     continue;
                 };
                 let b = anchored.len() as u32;
@@ -806,11 +726,6 @@ impl Plan {
         }
         let starts = Starts::of(literals.len(), &pairs);
         let prefixes = Prefixes::of(&literals)?;
-        let rest = if rest.is_empty() {
-            None
-        } else {
-            Some((build_dfa(&rest)?, rest_ids))
-        };
         Ok(Plan {
             prefixes,
             leads: (0..starts.len()).map(|_| OnceLock::new()).collect(),
@@ -819,7 +734,114 @@ impl Plan {
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
             has_rest,
-            rest,
+            rest_branches,
+            rest: OnceLock::new(),
+            leads_code: &[],
+        })
+    }
+
+    /// The automaton of the branches without prefixes, if there are any; `Err` when it
+    /// cannot be built.
+    fn rest(&self) -> Result<Option<&Rest>, ()> {
+        if self.rest_branches.is_empty() {
+            return Ok(None);
+        }
+        let rest = self.rest.get_or_init(|| Rest::build(&self.rest_branches));
+        rest.as_ref().map(Some).ok_or(())
+    }
+
+    /// The plan build.rs derived in `bytes` (see its `plan`), when it was derived from these
+    /// patterns in this order: the pattern list of a user pack, or one a config changed,
+    /// builds its own.
+    fn embedded(mut bytes: &'static [u8], ids: &[usize], sources: &[LazyRegex]) -> Option<Plan> {
+        let bytes = &mut bytes;
+        // Numbers are little-endian `u32`s: varints took twice as long to read.
+        let word = |bytes: &mut &'static [u8]| {
+            let (head, rest) = bytes.split_first_chunk::<4>()?;
+            *bytes = rest;
+            Some(u32::from_le_bytes(*head))
+        };
+        let get = |bytes: &mut &'static [u8]| word(bytes).map(|n| n as usize);
+        if get(bytes)? != ids.len() {
+            return None;
+        }
+        for &id in ids {
+            if hircode::take(bytes)? != sources[id].as_str().as_bytes() {
+                return None;
+            }
+        }
+        let lang = get(bytes)?;
+        if lang >= EMBEDDED_PREFIXES.len() {
+            return None;
+        }
+        let Some((embedded, automaton)) = loaded_prefixes(lang) else {
+            return None;
+        };
+        let mut map = vec![u32::MAX; embedded.len()];
+        let literals = (0..get(bytes)?)
+            .map(|n| {
+                let at = get(bytes)?;
+                *map.get_mut(at)? = n as u32;
+                Some(Cow::Borrowed(embedded[at]))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let pairs = (0..get(bytes)?)
+            .map(|_| Some((word(bytes)?, word(bytes)?)))
+            .collect::<Option<Vec<_>>>()?;
+        // A part of a branch in `PREBUILT`, by its place and length.
+        let part = |bytes: &mut &'static [u8]| {
+            let from = get(bytes)?;
+            PREBUILT.get(from..from + get(bytes)?)
+        };
+        let anchored = (0..get(bytes)?)
+            .map(|_| {
+                let id = *ids.get(get(bytes)?)?;
+                let tree = Tree::Code(part(bytes)?);
+                let caseless = match get(bytes)? {
+                    0 => None,
+                    _ => Some(Tree::Code(part(bytes)?)),
+                };
+                let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
+                Some(Anchor {
+                    id,
+                    tree,
+                    caseless,
+                    leads: Cow::Borrowed(leads),
+                    needles: (needles, OnceLock::new()),
+                    embedded: (!dfa.is_empty()).then_some(dfa),
+                    nfa: part(bytes)?,
+                    dfa: OnceLock::new(),
+                    sparse: OnceLock::new(),
+                    uses: AtomicU32::new(0),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let rest_branches = (0..get(bytes)?)
+            .map(|_| Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?))))
+            .collect::<Option<Vec<_>>>()?;
+        // Left as it is: a literal's leads are read when it is first hit.
+        if bytes.len() < literals.len() * 4 {
+            return None;
+        }
+        let leads_code = *bytes;
+        let fits = |&(lit, b): &(u32, u32)| {
+            (lit as usize) < literals.len() && (b as usize) < anchored.len()
+        };
+        if !pairs.iter().all(fits) {
+            return None;
+        }
+        let starts = Starts::of(literals.len(), &pairs);
+        Some(Plan {
+            prefixes: Prefixes::Embedded { automaton, map },
+            leads: (0..starts.len()).map(|_| OnceLock::new()).collect(),
+            literals,
+            starts,
+            anchored,
+            compiler: Mutex::new(nfa_compiler(false)),
+            has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
+            rest_branches,
+            rest: OnceLock::new(),
+            leads_code,
         })
     }
 
@@ -842,11 +864,23 @@ impl Plan {
         (!picked.is_empty()).then_some(picked)
     }
 
+    /// The leads of literal `literal` that build.rs derived, if it did.
+    fn embedded_leads(&self, literal: usize) -> Option<Leads> {
+        let index = self.leads_code.get(literal * 4..literal * 4 + 4)?;
+        let at = u32::from_le_bytes(index.try_into().ok()?) as usize;
+        let code = self.leads_code.get(self.literals.len() * 4..)?;
+        Leads::decode(code.get(at..)?)
+    }
+
     /// Pushes the branches to run at a hit of prefix literal `literal` at `start` of `folded`.
     fn branches_at(&self, literal: usize, folded: &[u8], start: usize, out: &mut Vec<u32>) {
         let leads = self.leads[literal].get_or_init(|| {
-            let text = &self.literals[literal];
-            Leads::of(text, &self.starts[literal], &self.anchored)
+            self.embedded_leads(literal).unwrap_or_else(|| {
+                let text = &self.literals[literal];
+                Leads::of(text, &self.starts[literal], |b| {
+                    &self.anchored[b as usize].leads
+                })
+            })
         });
         leads.pick(&folded[start..], self.literals[literal].len(), out);
     }
@@ -1022,11 +1056,14 @@ impl Plan {
         Some(false)
     }
 
-    /// Builds every branch's automaton now (validation of user packs).
+    /// Builds every branch's automaton now (validation of user packs), and the one of the
+    /// branches without prefixes.
     fn compile_all(&self) -> bool {
-        self.anchored
-            .iter()
-            .all(|a| a.dfa(&self.compiler).is_some())
+        self.rest().is_ok()
+            && self
+                .anchored
+                .iter()
+                .all(|a| a.dfa(&self.compiler).is_some())
     }
 
     /// Records where the branches match in `run` of `texts`; `Err` when a DFA gives up (a
@@ -1082,7 +1119,7 @@ impl Plan {
                 }
             }
         }
-        if let Some((dfa, ids)) = &self.rest {
+        if let Some(Rest { dfa, ids }) = self.rest()? {
             let cache = caches.rest.get_or_insert_with(|| dfa.create_cache());
             let input = Input::new(texts.text).span(run);
             let mut state = OverlappingState::start();
@@ -1718,7 +1755,8 @@ mod tests {
                     );
                     sparse::DFA::from_bytes(dfa).expect("an embedded DFA deserialises");
                     embedded += 1;
-                } else if branch.prefixes.is_some() {
+                }
+                if branch.prefixes.is_some() {
                     // The NFA build.rs encoded is the one the branch compiles to.
                     let hir = branch.caseless.as_ref().unwrap_or(&branch.hir);
                     let compiled = nfa_compiler(false).build_from_hir(hir).unwrap();
@@ -1796,6 +1834,74 @@ mod tests {
         assert!(matches!(plan.prefixes, Prefixes::Built(_)));
         let hits: Vec<_> = plan.prefixes.hits(b"a zqxjvfoo").collect();
         assert_eq!(hits, [(2, 0)]);
+    }
+
+    #[test]
+    fn the_shipped_packs_plans_are_build_rs_s_and_equal_what_would_be_derived() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let mut compared = 0;
+        for scope in &index.scopes {
+            let plans = [
+                (&scope.ids, &index.sources[..]),
+                (&scope.unless_ids, &index.unless[..]),
+            ];
+            for (ids, sources) in plans {
+                let embedded = EMBEDDED_PLANS
+                    .iter()
+                    .find_map(|bytes| Plan::embedded(bytes, ids, sources))
+                    .unwrap_or_else(|| panic!("no embedded plan for {:?}", scope.lang));
+                let derived = Plan::derive(ids, sources).unwrap();
+                assert_eq!(embedded.literals, derived.literals);
+                assert_eq!(embedded.starts.ends, derived.starts.ends);
+                assert_eq!(embedded.starts.branches, derived.starts.branches);
+                let (Prefixes::Embedded { map: a, .. }, Prefixes::Embedded { map: b, .. }) =
+                    (&embedded.prefixes, &derived.prefixes)
+                else {
+                    panic!("a shipped plan built its own prefix automaton");
+                };
+                assert_eq!(a, b);
+                assert_eq!(embedded.has_rest, derived.has_rest);
+                let code = |t: &Tree| match t {
+                    Tree::Code(code) => *code,
+                    Tree::Parsed(_) => panic!("a shipped tree was parsed"),
+                };
+                let rest = |p: &Plan| -> Vec<_> {
+                    p.rest_branches
+                        .iter()
+                        .map(|(id, t)| (*id, code(t)))
+                        .collect()
+                };
+                assert_eq!(rest(&embedded), rest(&derived));
+                for literal in 0..derived.literals.len() {
+                    let text = &derived.literals[literal];
+                    let starts = &derived.starts[literal];
+                    let leads = Leads::of(text, starts, |b| &derived.anchored[b as usize].leads);
+                    assert_eq!(embedded.embedded_leads(literal), Some(leads));
+                }
+                assert_eq!(embedded.anchored.len(), derived.anchored.len());
+                for (a, b) in embedded.anchored.iter().zip(&derived.anchored) {
+                    assert_eq!(a.id, b.id);
+                    assert_eq!(code(&a.tree), code(&b.tree));
+                    assert_eq!(a.caseless.as_ref().map(code), b.caseless.as_ref().map(code));
+                    assert_eq!(a.leads, b.leads);
+                    assert_eq!(a.needles.0, b.needles.0);
+                    assert_eq!(a.embedded, b.embedded);
+                    assert_eq!(a.nfa, b.nfa);
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 1000, "only {compared} branches compared");
+        // Another order of the same patterns is not the embedded plan's.
+        let scope = &index.scopes[0];
+        let mut ids = scope.ids.clone();
+        ids.swap(0, 1);
+        assert!(
+            EMBEDDED_PLANS
+                .iter()
+                .all(|bytes| Plan::embedded(bytes, &ids, &index.sources).is_none())
+        );
     }
 
     #[test]
