@@ -121,18 +121,9 @@ impl Pattern {
                 if !caps.is_match() {
                     continue;
                 }
-                let texts = rule
-                    .suggestions
-                    .iter()
-                    .map(|s| {
-                        let mut dst = String::new();
-                        caps.interpolate_string_into(haystack, &s.text, &mut dst);
-                        dst
-                    })
-                    .collect();
-                let mut hit = Hit::new(idx, m);
-                hit.suggestions = Some(texts);
-                out.push(hit);
+                out.push(expanded(idx, m, rule, |template, dst| {
+                    caps.interpolate_string_into(haystack, template, dst)
+                }));
             }
             if let Ok(mut c) = caches.lock() {
                 c.push(cache);
@@ -147,20 +138,30 @@ impl Pattern {
             let Some(caps) = regex.captures_at(&text[..m.end()], m.start()) else {
                 continue;
             };
-            let texts = rule
-                .suggestions
-                .iter()
-                .map(|s| {
-                    let mut dst = String::new();
-                    caps.expand(&s.text, &mut dst);
-                    dst
-                })
-                .collect();
-            let mut hit = Hit::new(idx, m.range());
-            hit.suggestions = Some(texts);
-            out.push(hit);
+            out.push(expanded(idx, m.range(), rule, |template, dst| {
+                caps.expand(template, dst)
+            }));
         }
     }
+}
+
+/// A hit whose suggestions are the rule's, with capture groups filled in by `expand`.
+fn expanded(
+    idx: usize,
+    range: Range<usize>,
+    rule: &Rule,
+    expand: impl Fn(&str, &mut String),
+) -> Hit {
+    let texts = (rule.suggestions.iter())
+        .map(|s| {
+            let mut dst = String::new();
+            expand(&s.text, &mut dst);
+            dst
+        })
+        .collect();
+    let mut hit = Hit::new(idx, range);
+    hit.suggestions = Some(texts);
+    hit
 }
 
 /// The Luhn checksum over the ASCII digits of `s` (separators ignored); false without digits.
