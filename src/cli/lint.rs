@@ -103,7 +103,8 @@ struct Checked {
     lang: Lang,
     findings: Vec<Finding>,
     fix: Option<FixOutcome>,
-    /// The secrets (`pii` findings) of the text as read, to mask in `--diff`.
+    /// The secrets (`pii` findings) of the text as read, to mask in `--diff` (empty when not
+    /// fixing).
     secrets: Vec<Finding>,
 }
 
@@ -186,10 +187,14 @@ fn check_one(
     let input = input::read_input(&path)?;
     let outcome = linter.check(&input.text, lang);
     let fix = fixing.then(|| fix_text(linter, &input.text, lang, unsafe_fixes));
-    let secrets = (outcome.findings.iter())
-        .filter(|f| f.category == Category::Pii)
-        .cloned()
-        .collect();
+    // Only `--diff` shows the text as read again.
+    let secrets = match fixing {
+        true => (outcome.findings.iter())
+            .filter(|f| f.category == Category::Pii)
+            .cloned()
+            .collect(),
+        false => Vec::new(),
+    };
     // After a fix, what is reported is what remains.
     let findings = match &fix {
         Some(f) => f.remaining.clone(),
