@@ -236,17 +236,14 @@ enum MatcherKeys {
     Keys(yaml::Mapping),
 }
 
+/// A pack read from the embedded JSON: its id, its language, and per rule its definition.
+type ReadPack = (String, RuleLang, Vec<(RuleCommon, MatcherKeys)>);
+
 /// The pack build.rs converted to JSON from exactly this YAML text, if any, read into typed
 /// rules: this skips the YAML parser and the generic value in between, which were most of
 /// loading the shipped packs. `None` (so the YAML is read, for its line numbers) when there is
 /// no such JSON or a rule in it does not fit: errors always come from the YAML.
-#[allow(clippy::type_complexity)]
-fn prebuilt_def(
-    text: &str,
-) -> Option<(
-    (String, RuleLang, Vec<(RuleCommon, MatcherKeys)>),
-    &'static [u32],
-)> {
+fn prebuilt_def(text: &str) -> Option<(ReadPack, &'static [u32])> {
     // An embedded pack's text is the very string in `PACKS`: known without reading it.
     let same = |yaml: &str| std::ptr::eq(yaml, text) || yaml == text;
     let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| same(yaml))?;
@@ -389,8 +386,6 @@ fn build_rule(
         return Err("`unless` does not apply to `require` rules (they have no span)".into());
     }
     // Compiled lazily: see `patterns.rs` for when each is validated.
-    let lazy =
-        |patterns: Vec<Cow<'static, str>>| patterns.into_iter().map(LazyRegex::new).collect();
     Ok(Rule {
         id: format!("{pack}/{}", def.id),
         lang,
@@ -404,7 +399,7 @@ fn build_rule(
             None => examples_of(def.examples).into(),
         },
         matcher,
-        unless: lazy(def.unless),
+        unless: def.unless.into_iter().map(LazyRegex::new).collect(),
         when: def.when.into_iter().map(LazyRegex::new).collect(),
         path: String::new(),
         line: 0,
