@@ -151,3 +151,24 @@ fn the_character_limit_is_reported_on_an_overlong_letter() {
         );
     }
 }
+
+/// A promise that heads the steps under it is a heading, not a vague promise; the same words as
+/// a sentence of their own still are one.
+#[test]
+fn a_promise_heading_a_list_is_not_a_vague_promise() {
+    let vague = |text: &str| {
+        linter()
+            .check(text, LangChoice::Auto)
+            .findings
+            .iter()
+            .filter(|f| f.category == Category::Vague)
+            .count()
+    };
+    let en =
+        "How we will prevent this\n- Daily: our lead checks the Account Health page at 9:00.\n";
+    let ja = "今後の注意徹底\n・毎朝9時に担当の佐藤がアカウント健全性を確認します。\n";
+    assert_eq!(vague(en), 0, "{en}");
+    assert_eq!(vague(ja), 0, "{ja}");
+    assert!(vague("We will prevent this.\nThank you.\n") > 0);
+    assert!(vague("今後の注意徹底。\nよろしくお願いします。\n") > 0);
+}

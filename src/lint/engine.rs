@@ -146,11 +146,13 @@ fn is_frame(sentence: &str) -> bool {
     }
     let unpunctuated = !sentence.contains(['。', '.', '!', '?', '！', '？']);
     let words = sentence.split_whitespace().count();
+    // An address in brackets, 「（危険物審査ご担当者様）」, is still an address.
+    let unbracketed = sentence.trim_matches(['（', '）', '(', ')', '〔', '〕', '［', '］']);
     (unpunctuated
         && (sentence.starts_with(['■', '□', '●', '○', '◆', '◇', '▼', '▶', '★', '☆', '#'])
             || ["御中", "様", "各位", "殿"]
                 .iter()
-                .any(|e| sentence.ends_with(e))
+                .any(|e| unbracketed.ends_with(e))
             // 「Amazonさんへ」, 「セラーサポートの皆様へ」: an address, informal or not.
             || ((sentence.ends_with('へ') || sentence.ends_with("さん"))
                 && sentence.chars().count() <= 20)
@@ -469,11 +471,20 @@ impl Linter {
     }
 
     /// Whether an `unless` exception matches in the sentence around the hit.
+    /// A promise on a heading line ("How we will prevent this", 「今後の対策について」) is
+    /// excepted too: it heads the steps listed under it, and `missing-prevention` judges those.
     fn excepted(&self, rule: usize, doc: &Doc, seen: &Seen, range: &Range<usize>) -> bool {
-        if self.rules[rule].unless.is_empty() {
+        let vague = self.rules[rule].category == Category::Vague;
+        if self.rules[rule].unless.is_empty() && !vague {
             return false;
         }
         let sentence = doc.sentence_around(range.start);
+        if vague && is_heading_line(doc.text(), sentence.clone()) {
+            return true;
+        }
+        if self.rules[rule].unless.is_empty() {
+            return false;
+        }
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let lang = doc.lang_at(range.start);
         self.patterns.excepted(seen, rule, lang, doc.text(), s)
@@ -738,6 +749,7 @@ mod tests {
             "ご担当者様",
             "Amazonさんへ",
             "セラーサポートの皆様へ",
+            "（危険物審査ご担当者様）",
             "Dear Seller Support,",
             "Best regards,",
             "1.",
