@@ -189,6 +189,44 @@ fn unless_applies_within_the_sentence_only() {
     assert!(hits.contains(&"t-ja/blame".to_owned()), "{hits:?}");
 }
 
+/// An exception that holds a match of its own (a quoted claim) excuses that match only, not a
+/// claim made in another clause of the same sentence.
+#[test]
+fn an_exception_around_a_quoted_claim_does_not_excuse_another_clause() {
+    const QUOTE: &str = r#"
+pack: t-quote
+lang: en
+rules:
+  - id: claim
+    category: unauthorized-access
+    level: error
+    kind: phrases
+    phrases: [taken over, someone logged in]
+    unless: ['\bsaying someone logged in\b', '\bno longer think\b']
+    message: Do not claim a takeover.
+    why: Unverified claims are ignored.
+    suggestions: [{text: locked for a security review, applicability: unsafe}]
+    examples: {bad: [It was taken over.], good: [I got an email saying someone logged in.]}
+"#;
+    let l = Linter::new(&[src("quote.yaml", QUOTE, false)], &Options::default()).unwrap();
+    let matched = |text: &str| -> Vec<String> {
+        l.check(text, LangChoice::Auto)
+            .findings
+            .into_iter()
+            .map(|f| f.matched)
+            .collect()
+    };
+    assert!(matched("I got an email saying someone logged in.").is_empty());
+    assert_eq!(
+        matched("My account was taken over, I got an email saying someone logged in."),
+        vec!["taken over"]
+    );
+    // An exception that holds no other claim still covers the whole sentence.
+    assert!(
+        matched("I no longer think it was taken over, someone logged in was my son.").is_empty()
+    );
+}
+
 #[test]
 fn require_reports_once_at_the_document_start_and_respects_min_chars_and_when() {
     let l = linter();

@@ -439,15 +439,20 @@ impl Linter {
                 }
             }
         }
+        // Every match before exceptions, with its category (see `excepted`).
+        let matched: Vec<(Category, Range<usize>)> = hits
+            .iter()
+            .map(|h| (self.rules[h.rule].category, h.range.clone()))
+            .collect();
         hits.retain(|h| {
             let rule = &self.rules[h.rule];
             let lang = doc.lang_at(h.range.start);
             active(h.rule)
                 && rule.lang.applies_to(lang)
                 && self.patterns.when(&seen, h.rule, Some(lang))
-                && !self.excepted(h.rule, &doc, &seen, &h.range)
+                && !self.excepted(h.rule, &doc, &seen, &h.range, &matched)
         });
-        self.document_rules(&doc, &seen, &active, &mut hits);
+        self.document_rules(&doc, &seen, &active, &matched, &mut hits);
         let hits = one_per_span(longest_per_rule(hits), &self.rules);
 
         let index = LineIndex::new(text);
@@ -473,7 +478,19 @@ impl Linter {
     /// Whether an `unless` exception matches in the sentence around the hit.
     /// A promise on a heading line ("How we will prevent this", 「今後の対策について」) is
     /// excepted too: it heads the steps listed under it, and `missing-prevention` judges those.
-    fn excepted(&self, rule: usize, doc: &Doc, seen: &Seen, range: &Range<usize>) -> bool {
+    ///
+    /// An exception that holds another match of the rule's category, such as a quoted claim
+    /// ("an email saying someone logged in"), speaks for that match only. It does not excuse
+    /// a claim made in another clause of the sentence ("My account got taken over, I got an
+    /// email saying someone logged in"). `matched` is every match before exceptions.
+    fn excepted(
+        &self,
+        rule: usize,
+        doc: &Doc,
+        seen: &Seen,
+        range: &Range<usize>,
+        matched: &[(Category, Range<usize>)],
+    ) -> bool {
         let vague = self.rules[rule].category == Category::Vague;
         if self.rules[rule].unless.is_empty() && !vague {
             return false;
@@ -487,7 +504,29 @@ impl Linter {
         }
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let lang = doc.lang_at(range.start);
-        self.patterns.excepted(seen, rule, lang, doc.text(), s)
+        if !self
+            .patterns
+            .excepted(seen, rule, lang, doc.text(), s.clone())
+        {
+            return false;
+        }
+        let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+        let category = self.rules[rule].category;
+        let others: Vec<&Range<usize>> = matched
+            .iter()
+            .filter(|(c, r)| *c == category && r.start >= s.start && r.end <= s.end)
+            .map(|(_, r)| r)
+            .filter(|r| !overlaps(r, range))
+            .collect();
+        // The common case: no other claim in the sentence, so the scan's answer stands.
+        if others.is_empty() {
+            return true;
+        }
+        self.rules[rule].unless.iter().any(|u| {
+            u.find_in(doc.text(), s.clone())
+                .iter()
+                .any(|m| overlaps(m, range) || !others.iter().any(|o| overlaps(o, m)))
+        })
     }
 
     /// `require` and `metric` rules, which look at the document rather than at phrases.
@@ -496,6 +535,7 @@ impl Linter {
         doc: &Doc,
         seen: &Seen,
         active: &impl Fn(usize) -> bool,
+        matched: &[(Category, Range<usize>)],
         hits: &mut Vec<Hit>,
     ) {
         // (sentence, category) pairs that a pattern already flagged: a `score` rule says nothing
@@ -562,7 +602,7 @@ impl Linter {
                         if !rule.lang.applies_to(lang) || !self.patterns.when(seen, i, Some(lang)) {
                             continue;
                         }
-                        if self.excepted(i, doc, seen, &range) {
+                        if self.excepted(i, doc, seen, &range, matched) {
                             continue;
                         }
                         let mut hit = Hit::new(i, range);
