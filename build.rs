@@ -182,6 +182,7 @@ fn main() {
             .zip(&branches)
             .map(|(e, b)| Placed {
                 prefixes: b.prefixes.clone(),
+                shifted: b.shifted,
                 tree: at(e.tree),
                 caseless: e.caseless.map(at),
                 leads: at(e.leads),
@@ -249,6 +250,7 @@ fn main() {
 /// caseless tree, leads and needles, and of its DFA and NFA (length 0: none).
 struct Placed {
     prefixes: Option<Vec<Vec<u8>>>,
+    shifted: bool,
     tree: (u32, u32),
     caseless: Option<(u32, u32)>,
     leads: (u32, u32),
@@ -299,7 +301,8 @@ fn plan_lists<'a>(packs: impl Iterator<Item = &'a yaml::Value>) -> [[Vec<String>
 /// What patterns.rs's `Plan::build` derives for `list`, for `Plan::embedded` to read: the
 /// patterns, the automaton whose literals it uses (0 Japanese, 1 English), its literals (their
 /// places in that automaton's list), the (literal, branch) pairs, the branches with prefixes
-/// (the pattern's place in `list`, then where their parts are in patterns.bin) and those
+/// (the pattern's place in `list`, then where their parts are in patterns.bin, and whether
+/// their prefixes follow their first character) and those
 /// without (place, tree), and each literal's `Leads` (leads.rs). `None` when a pattern is not in patterns.bin or a literal is in
 /// neither automaton: the binary then builds the plan itself.
 fn plan(
@@ -374,6 +377,8 @@ fn plan(
         if let Some(caseless) = branch.caseless {
             place(&mut out, caseless);
         }
+        // 1: the prefixes follow the first character.
+        put(&mut out, u32::from(branch.shifted));
         place(&mut out, branch.leads);
         place(&mut out, branch.needles);
         place(&mut out, branch.automata[0]);

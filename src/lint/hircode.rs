@@ -137,6 +137,9 @@ pub(crate) struct Branch {
     /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
     pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
+    /// The prefixes are those of the branch without its first character ([`after_first_char`]):
+    /// a match starts one character before a prefix hit, or at one at the start of the text.
+    pub(crate) shifted: bool,
     /// Longer prefixes, checked at a prefix hit before the branch's automaton runs (see
     /// [`leads`]).
     pub(crate) leads: Prefixes,
@@ -150,6 +153,7 @@ pub(crate) struct EncodedBranch<'a> {
     /// Still encoded ([`put_literals`]), `None` when the branch has none: read in place by
     /// [`each_lead`], so a plan's thousands of literals are not each copied at start-up.
     pub(crate) prefixes: Option<&'a [u8]>,
+    pub(crate) shifted: bool,
     /// Still encoded: read in place by [`each_lead`].
     pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
@@ -261,14 +265,60 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
     split(hir, &mut alternatives);
     alternatives
         .into_iter()
-        .map(|hir| Branch {
-            prefixes: prefixes(&hir),
-            leads: leads(&hir),
-            caseless: caseless(&hir),
-            needles: needles(&hir),
-            hir,
+        .map(|hir| {
+            let own = prefixes(&hir);
+            let shifted = own.is_none();
+            let prefixes = own.or_else(|| prefixes(&after_first_char(&hir)?));
+            Branch {
+                shifted: shifted && prefixes.is_some(),
+                // The leads are compared at the prefix hit, which a shifted branch's match
+                // does not start at: it runs at every hit.
+                leads: if shifted { None } else { leads(&hir) },
+                prefixes,
+                caseless: caseless(&hir),
+                needles: needles(&hir),
+                hir,
+            }
         })
         .collect()
+}
+
+/// What a match of `hir` holds after its first character (a superset), when that character
+/// comes from a class or a literal, or the match starts at the start of the text (`\A`, which
+/// then stands for that character): `None` otherwise.
+///
+/// Why: a branch such as `[^まで]した`, `(?:\A|[^由])乙` or `[ぁ-ん]w+` has no prefix
+/// literals, only a wide class before them. Without this it went to an unanchored lazy DFA
+/// over all such branches, which built a state at nearly every byte of a Japanese letter, and
+/// its pattern's spans to a whole-pattern automaton compiled at run time.
+fn after_first_char(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let first = std::str::from_utf8(&lit.0).ok()?.chars().next()?;
+            Some(Hir::literal(lit.0[first.len_utf8()..].to_vec()))
+        }
+        HirKind::Class(Class::Unicode(_)) => Some(Hir::empty()),
+        // A byte class steps one character only when its bytes are ASCII.
+        HirKind::Class(Class::Bytes(class)) if class.ranges().iter().all(|r| r.end() < 0x80) => {
+            Some(Hir::empty())
+        }
+        HirKind::Look(Look::Start) => Some(Hir::empty()),
+        HirKind::Capture(c) => after_first_char(&c.sub),
+        HirKind::Alternation(alternatives) => {
+            let rest: Option<Vec<Hir>> = alternatives.iter().map(after_first_char).collect();
+            Some(Hir::alternation(rest?))
+        }
+        HirKind::Concat(parts) => {
+            // Assertions before the first character look at what is before the match.
+            let at = parts
+                .iter()
+                .position(|h| !matches!(h.kind(), HirKind::Look(l) if *l != Look::Start))?;
+            let mut rest = vec![after_first_char(&parts[at])?];
+            rest.extend_from_slice(&parts[at + 1..]);
+            Some(Hir::concat(rest))
+        }
+        _ => None,
+    }
 }
 
 /// Pushes the alternatives of `hir`, looking through assertions around an alternation:
@@ -548,6 +598,7 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
             put(out, 0);
         }
         put_literals(out, b.prefixes.as_deref());
+        put(out, u32::from(b.shifted));
         let mut leads = Vec::new();
         put_literals(&mut leads, b.leads.as_deref());
         put(out, leads.len() as u32);
@@ -617,12 +668,14 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
             }
         };
         let prefixes = skip_literals(bytes)?;
+        let shifted = get(bytes)? == 1;
         let leads = take(bytes)?;
         let needles = take(bytes)?;
         branches.push(EncodedBranch {
             tree,
             caseless,
             prefixes,
+            shifted,
             leads,
             needles,
         });
@@ -679,6 +732,7 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     Some(code) => read_literals(&mut &code[..])?,
                     None => None,
                 },
+                shifted: b.shifted,
                 leads: read_literals(&mut &b.leads[..])?,
                 needles: decode_needles(b.needles)?,
             })
@@ -883,6 +937,34 @@ mod tests {
         let mut code = Vec::new();
         encode_branches(&branches, &mut code);
         assert_eq!(decode_branches(&mut &code[..]), Some(branches));
+    }
+
+    #[test]
+    fn a_branch_after_a_wide_first_character_is_prefixed_by_what_follows_it() {
+        let only = |pattern: &str| {
+            let mut branches = branches(&parse(pattern).unwrap());
+            assert_eq!(branches.len(), 1, "{pattern}");
+            let b = branches.remove(0);
+            let words = b.prefixes.map(|list| {
+                let words = list.into_iter().map(|l| String::from_utf8(l).unwrap());
+                words.collect::<Vec<_>>()
+            });
+            (b.shifted, words, b.leads)
+        };
+        let words = |list: &[&str]| Some(list.iter().map(|s| s.to_string()).collect());
+        assert_eq!(only("[^まで]した"), (true, words(&["した"]), None));
+        // `\A` stands for the first character: the match starts at the hit.
+        assert_eq!(only(r"(?:\A|[^由])乙"), (true, words(&["乙"]), None));
+        // Each alternative loses its own first character.
+        assert_eq!(
+            only("(?:[^まで]した|された)。"),
+            (true, words(&["した", "れた"]), None)
+        );
+        // Prefixes of its own: not shifted.
+        assert_eq!(only("御社"), (false, words(&["御社"]), None));
+        // A repetition first, or a first part that can be empty: none at all.
+        assert_eq!(only("[A-Z]{3,}x").1, None);
+        assert_eq!(only("(?:[ぁ-ん]|)した").1, None);
     }
 
     #[test]

@@ -541,6 +541,8 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
+    /// Its prefixes follow its first character ([`hircode::Branch::shifted`]).
+    shifted: bool,
     /// Its leads, encoded ([`hircode::read_leads`]), read into [`Plan::leads`] when one of
     /// its prefixes is first hit.
     leads: Cow<'static, [u8]>,
@@ -689,7 +691,7 @@ impl Plan {
         let mut rest_branches = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
-            for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
+            for (tree, caseless, (prefixes, shifted, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
             {
                 let Some(prefixes) = prefixes else {
@@ -714,6 +716,7 @@ impl Plan {
                     id,
                     tree,
                     caseless,
+                    shifted,
                     leads,
                     needles,
                     embedded,
@@ -801,11 +804,13 @@ impl Plan {
                     0 => None,
                     _ => Some(Tree::Code(part(bytes)?)),
                 };
+                let shifted = get(bytes)? == 1;
                 let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
                 Some(Anchor {
                     id,
                     tree,
                     caseless,
+                    shifted,
                     leads: Cow::Borrowed(leads),
                     needles: (needles, OnceLock::new()),
                     embedded: (!dfa.is_empty()).then_some(dfa),
@@ -889,24 +894,39 @@ impl Plan {
     /// sorted, so that branches of one pattern at one start come in the pattern's order.
     fn candidates(
         &self,
-        folded: &[u8],
+        texts: Texts,
         hits: impl Iterator<Item = (usize, u32)>,
         keep: impl Fn(u32) -> bool,
     ) -> Vec<(usize, u32)> {
         let mut out = Vec::new();
         let mut picked = Vec::new();
-        for (start, literal) in hits {
+        for (at, literal) in hits {
             // Most hits start none of the branches asked about: skip them before the leads.
             if !self.starts[literal as usize].iter().any(|&b| keep(b)) {
                 continue;
             }
             picked.clear();
-            self.branches_at(literal as usize, folded, start, &mut picked);
-            out.extend(picked.iter().filter(|&&b| keep(b)).map(|&b| (start, b)));
+            self.branches_at(literal as usize, texts.folded, at, &mut picked);
+            let kept = picked.iter().filter(|&&b| keep(b));
+            out.extend(kept.map(|&b| (self.start_of(b, texts.text, 0, at), b)));
         }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Where branch `b` starts for a hit of its prefix at `at` of `text`, in a haystack that
+    /// begins at `from`: there, or for a shifted branch one character before, unless that is
+    /// before the haystack (a match at the start of the text starts at the hit).
+    fn start_of(&self, b: u32, text: &str, from: usize, at: usize) -> usize {
+        if !self.anchored[b as usize].shifted || at <= from {
+            return at;
+        }
+        let mut start = at - 1;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        start
     }
 
     /// Where branch `b`, anchored at `start`, ends its match in `texts` cut at `end` (the
@@ -1044,7 +1064,7 @@ impl Plan {
         let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
         let end = texts.text.len();
         let hits = self.prefixes.hits(texts.folded);
-        for candidate in self.candidates(texts.folded, hits, keep) {
+        for candidate in self.candidates(texts, hits, keep) {
             if self
                 .run_anchored(caches, texts, end, candidate, true)
                 .ok()?
@@ -1088,26 +1108,28 @@ impl Plan {
         let mut current = (usize::MAX, 0..0);
         let mut picked = Vec::new();
         for (at, literal) in self.prefixes.hits(&texts.folded[run.clone()]) {
-            let start = run.start + at;
-            if !current.1.contains(&start) {
-                let p = paragraph_of(start + 1);
+            let at = run.start + at;
+            if !current.1.contains(&at) {
+                let p = paragraph_of(at + 1);
                 current = (p, paragraphs[p].range.clone());
             }
             let paragraph = current.0;
             picked.clear();
             let folded = &texts.folded[..run.end];
-            self.branches_at(literal as usize, folded, start, &mut picked);
+            self.branches_at(literal as usize, folded, at, &mut picked);
             if hits.len() < self.anchored.len() {
                 hits.resize_with(self.anchored.len(), Vec::new);
             }
+            let start_of = |b: u32| self.start_of(b, texts.text, run.start, at);
             for &b in &picked {
+                let start = start_of(b);
                 let starts = &mut hits[b as usize];
                 if starts.last() != Some(&(start as u32)) {
                     starts.push(start as u32);
                 }
             }
             for &b in &picked {
-                let i = b as usize;
+                let (i, start) = (b as usize, start_of(b));
                 if caches.found_in[i] == paragraph || caches.tried_at[i] == start {
                     continue;
                 }
@@ -1314,7 +1336,7 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (Option<Literals>, Cow<'static, [u8]>, Needled),
+    (Option<Literals>, bool, Cow<'static, [u8]>, Needled),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
@@ -1394,6 +1416,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                     b.caseless.map(Tree::Code),
                     (
                         b.prefixes.map(Literals::Code),
+                        b.shifted,
                         Cow::Borrowed(b.leads),
                         (b.needles, OnceLock::new()),
                     ),
@@ -1413,7 +1436,12 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
             (
                 Tree::Parsed(b.hir),
                 caseless,
-                (b.prefixes.map(Literals::Parsed), Cow::Owned(leads), needles),
+                (
+                    b.prefixes.map(Literals::Parsed),
+                    b.shifted,
+                    Cow::Owned(leads),
+                    needles,
+                ),
                 (None, &[][..]),
             )
         })
