@@ -562,10 +562,21 @@ fn needles(hir: &Hir) -> Option<Needles> {
 }
 
 /// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
-/// letter.
+/// letter, and every class of ASCII spaces only (`\s`) into `' '`: literals are compared with
+/// text folded by [`fold_byte`], where they are the same. Without the spaces, a branch such as
+/// `(?:the\s+)?(?:buyer|another\s+seller|…)` ran to more literals than the extractor keeps and
+/// had none at all.
 fn lowercase_letters(hir: Hir) -> Hir {
     map_unicode_classes(hir, &|class| {
         let r = class.ranges();
+        // The ASCII spaces are `\t`..=`\r` and ` `.
+        let space = |r: &ClassUnicodeRange| {
+            ('\t'..='\r').contains(&r.start()) && r.end() <= '\r'
+                || (r.start(), r.end()) == (' ', ' ')
+        };
+        if r.iter().all(space) {
+            return Hir::literal(*b" ");
+        }
         let pair = r.len() == 2
             && r.iter()
                 .all(|r| r.start() == r.end() && r.start().is_ascii_alphabetic())
@@ -965,6 +976,17 @@ mod tests {
         // A repetition first, or a first part that can be empty: none at all.
         assert_eq!(only("[A-Z]{3,}x").1, None);
         assert_eq!(only("(?:[ぁ-ん]|)した").1, None);
+    }
+
+    #[test]
+    fn spaces_are_one_literal_space_to_the_prefixes() {
+        let hir = parse(
+            r"(?i)\b(?:the\s+)?(?:buyer|buyers|customer|customers|competitor|competitors|another\s+seller|other\s+sellers|the\s+bank|my\s+bank|the\s+card\s+company)(?:['’]s|s['’])?\s+(?:fault|lied)\b",
+        )
+        .unwrap();
+        let prefixes = prefixes(&hir).expect("six spaces per `\\s` made too many literals");
+        assert!(prefixes.contains(&b"the ".to_vec()), "{prefixes:?}");
+        assert!(prefixes.contains(&b"anothe".to_vec()), "{prefixes:?}");
     }
 
     #[test]
