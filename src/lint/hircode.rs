@@ -357,12 +357,30 @@ const MAX_PREFIXES: usize = 400;
 /// the automaton for them cost more than the searches it saves.
 const PREFIX_BYTES: usize = 6;
 
+/// The extractor's own budget of literals (its default), and the one a branch gets when that
+/// leaves it with none.
+const LITERAL_BUDGETS: [usize; 2] = [250, 1000];
+
 fn prefixes(hir: &Hir) -> Prefixes {
     // The prefixes are matched ASCII-case-insensitively, so `[Aa][Mm]…` of a `(?i)` pattern can
     // be one literal instead of 2^n: without this the extractor gave up on most English rules.
+    let lowered = lowercase_letters(hir.clone());
+    // Past its budget the extractor keeps shorter literals, or none when a part before can
+    // match empty (`(?:really\s+|…)?(?:an?\s+)?(?:great|…)`): such a branch went to the
+    // unanchored DFA, and its pattern's spans to a whole-pattern automaton compiled at run
+    // time. A larger budget finds its literals; the first is kept for the others, whose lists
+    // it keeps short.
+    LITERAL_BUDGETS
+        .iter()
+        .find_map(|&budget| prefixes_within(&lowered, budget))
+}
+
+/// [`prefixes`] of a lowered branch, the extractor keeping at most `budget` literals.
+fn prefixes_within(lowered: &Hir, budget: usize) -> Prefixes {
     let seq = regex_syntax::hir::literal::Extractor::new()
         .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
-        .extract(&lowercase_letters(hir.clone()));
+        .limit_total(budget)
+        .extract(lowered);
     let mut out: Vec<Vec<u8>> = Vec::new();
     for lit in seq.literals()? {
         let bytes = lit.as_bytes();
@@ -976,6 +994,27 @@ mod tests {
         // A repetition first, or a first part that can be empty: none at all.
         assert_eq!(only("[A-Z]{3,}x").1, None);
         assert_eq!(only("(?:[ぁ-ん]|)した").1, None);
+    }
+
+    #[test]
+    fn a_branch_past_the_extractors_budget_gets_a_larger_one() {
+        let adjectives = "great|good|nice|fine|amazing|awesome|excellent|wonderful|lovely|perfect|\
+            brilliant|fantastic|superb|terrific|splendid|marvelous|outstanding|incredible|\
+            impressive|stellar|beautiful|grand|cool|sweet|neat|swell|peachy|dandy|fabulous|super";
+        let adjectives = adjectives.replace(' ', "");
+        let pattern = format!(
+            r"(?i)\b(?:(?:really|truly|very|so|just|simply|absolutely|such|what)\s+)?(?:an?\s+)?(?:{adjectives})\b"
+        );
+        let hir = parse(&pattern).unwrap();
+        let lowered = lowercase_letters(hir.clone());
+        assert_eq!(prefixes_within(&lowered, LITERAL_BUDGETS[0]), None);
+        let found = prefixes(&hir).expect("the larger budget finds literals");
+        for word in ["really", "an ", "great", "fabulo"] {
+            assert!(
+                found.contains(&word.as_bytes().to_vec()),
+                "{word}: {found:?}"
+            );
+        }
     }
 
     #[test]
