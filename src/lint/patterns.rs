@@ -575,8 +575,9 @@ const NEEDLE_CHECKS: u32 = 32;
 enum Tree {
     /// Still encoded, from the build-time table.
     Code(&'static [u8]),
-    /// Parsed at load (a user pack's pattern).
-    Parsed(Hir),
+    /// Parsed at load (a user pack's pattern). Boxed: a plan holds thousands of trees, nearly
+    /// all of them `Code`.
+    Parsed(Box<Hir>),
 }
 
 impl Anchor {
@@ -781,49 +782,45 @@ impl Plan {
             return None;
         };
         let mut map = vec![u32::MAX; embedded.len()];
-        let literals = (0..get(bytes)?)
-            .map(|n| {
-                let at = get(bytes)?;
-                *map.get_mut(at)? = n as u32;
-                Some(Cow::Borrowed(embedded[at]))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let pairs = (0..get(bytes)?)
-            .map(|_| Some((word(bytes)?, word(bytes)?)))
-            .collect::<Option<Vec<_>>>()?;
+        let mut n = 0;
+        let literals = read_n(get(bytes)?, || {
+            let at = get(bytes)?;
+            *map.get_mut(at)? = n;
+            n += 1;
+            Some(Cow::Borrowed(embedded[at]))
+        })?;
+        let pairs = read_n(get(bytes)?, || Some((word(bytes)?, word(bytes)?)))?;
         // A part of a branch in `PREBUILT`, by its place and length.
         let part = |bytes: &mut &'static [u8]| {
             let from = get(bytes)?;
             PREBUILT.get(from..from + get(bytes)?)
         };
-        let anchored = (0..get(bytes)?)
-            .map(|_| {
-                let id = *ids.get(get(bytes)?)?;
-                let tree = Tree::Code(part(bytes)?);
-                let caseless = match get(bytes)? {
-                    0 => None,
-                    _ => Some(Tree::Code(part(bytes)?)),
-                };
-                let shifted = get(bytes)? == 1;
-                let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
-                Some(Anchor {
-                    id,
-                    tree,
-                    caseless,
-                    shifted,
-                    leads: Cow::Borrowed(leads),
-                    needles: (needles, OnceLock::new()),
-                    embedded: (!dfa.is_empty()).then_some(dfa),
-                    nfa: part(bytes)?,
-                    dfa: OnceLock::new(),
-                    sparse: OnceLock::new(),
-                    uses: AtomicU32::new(0),
-                })
+        let anchored = read_n(get(bytes)?, || {
+            let id = *ids.get(get(bytes)?)?;
+            let tree = Tree::Code(part(bytes)?);
+            let caseless = match get(bytes)? {
+                0 => None,
+                _ => Some(Tree::Code(part(bytes)?)),
+            };
+            let shifted = get(bytes)? == 1;
+            let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
+            Some(Anchor {
+                id,
+                tree,
+                caseless,
+                shifted,
+                leads: Cow::Borrowed(leads),
+                needles: (needles, OnceLock::new()),
+                embedded: (!dfa.is_empty()).then_some(dfa),
+                nfa: part(bytes)?,
+                dfa: OnceLock::new(),
+                sparse: OnceLock::new(),
+                uses: AtomicU32::new(0),
             })
-            .collect::<Option<Vec<_>>>()?;
-        let rest_branches = (0..get(bytes)?)
-            .map(|_| Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?))))
-            .collect::<Option<Vec<_>>>()?;
+        })?;
+        let rest_branches = read_n(get(bytes)?, || {
+            Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?)))
+        })?;
         // Left as it is: a literal's leads are read when it is first hit.
         if bytes.len() < literals.len() * 4 {
             return None;
@@ -983,7 +980,7 @@ impl Plan {
     /// where it found the next needle, or that there is none.
     fn could_match(&self, caches: &mut Caches, b: u32, folded: &[u8], range: Range<usize>) -> bool {
         let (code, needles) = &self.anchored[b as usize].needles;
-        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
+        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten().map(Box::new));
         let Some(needles) = needles else {
             return true;
         };
@@ -1287,6 +1284,18 @@ pub(crate) fn matches_in<'t>(
     })
 }
 
+/// `n` items read by `item`, or `None` when one is not there. The room for them is made first:
+/// collecting into an `Option<Vec>` grew the vector by doubling, copying a plan's thousands of
+/// branches over and over (and touching as many fresh pages) at every start-up.
+fn read_n<T>(n: usize, mut item: impl FnMut() -> Option<T>) -> Option<Vec<T>> {
+    // A count past what any plan holds is not one build.rs wrote.
+    let mut out = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        out.push(item()?);
+    }
+    Some(out)
+}
+
 /// The embedded packs' patterns, parsed by `build.rs`: entries of (varint length, pattern as
 /// written, varint length, [`hircode::encode_branches`]d branches, varint count, per branch a
 /// varint length and its serialised sparse anchored DFA, empty when it was too big).
@@ -1340,7 +1349,8 @@ type BranchTrees = (
     (Option<&'static [u8]>, &'static [u8]),
 );
 
-type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
+/// Boxed once decoded, like the automata: most branches never read theirs.
+type Needled = (&'static [u8], OnceLock<Option<Box<hircode::Needles>>>);
 
 /// A branch's prefix literals: still encoded in the build-time table, or parsed at load (a user
 /// pack's pattern).
@@ -1429,12 +1439,12 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
     Ok(branches
         .into_iter()
         .map(|b| {
-            let caseless = b.caseless.map(Tree::Parsed);
-            let needles = (&[][..], OnceLock::from(b.needles));
+            let caseless = b.caseless.map(|hir| Tree::Parsed(Box::new(hir)));
+            let needles = (&[][..], OnceLock::from(b.needles.map(Box::new)));
             let mut leads = Vec::new();
             hircode::put_literals(&mut leads, b.leads.as_deref());
             (
-                Tree::Parsed(b.hir),
+                Tree::Parsed(Box::new(b.hir)),
                 caseless,
                 (
                     b.prefixes.map(Literals::Parsed),
@@ -1452,7 +1462,7 @@ impl Tree {
     fn hir(&self) -> Option<Hir> {
         match self {
             Tree::Code(code) => hircode::decode(&mut &code[..]),
-            Tree::Parsed(hir) => Some(hir.clone()),
+            Tree::Parsed(hir) => Some((**hir).clone()),
         }
     }
 }
