@@ -266,15 +266,17 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
     alternatives
         .into_iter()
         .map(|hir| {
-            let own = prefixes(&hir);
-            let shifted = own.is_none();
-            let prefixes = own.or_else(|| prefixes(&after_first_char(&hir)?));
+            // What a prefix hit is the start of: the branch, or what follows its first
+            // character. Leads are compared at the hit too, so they come from the same.
+            let after = match prefixes(&hir) {
+                Some(_) => None,
+                None => after_first_char(&hir).filter(|after| prefixes(after).is_some()),
+            };
+            let found_by = after.as_ref().unwrap_or(&hir);
             Branch {
-                shifted: shifted && prefixes.is_some(),
-                // The leads are compared at the prefix hit, which a shifted branch's match
-                // does not start at: it runs at every hit.
-                leads: if shifted { None } else { leads(&hir) },
-                prefixes,
+                shifted: after.is_some(),
+                prefixes: prefixes(found_by),
+                leads: leads(found_by),
                 caseless: caseless(&hir),
                 needles: needles(&hir),
                 hir,
@@ -985,9 +987,11 @@ mod tests {
         // `\A` stands for the first character: the match starts at the hit.
         assert_eq!(only(r"(?:\A|[^由])乙"), (true, words(&["乙"]), None));
         // Each alternative loses its own first character.
+        // Leads read on past the prefixes from the hit, as for any branch.
+        let leads = ["した。", "れた。"].map(|l| l.as_bytes().to_vec());
         assert_eq!(
             only("(?:[^まで]した|された)。"),
-            (true, words(&["した", "れた"]), None)
+            (true, words(&["した", "れた"]), Some(leads.to_vec()))
         );
         // Prefixes of its own: not shifted.
         assert_eq!(only("御社"), (false, words(&["御社"]), None));
