@@ -54,6 +54,8 @@ fn main() {
         println!("cargo:rerun-if-changed={path}");
     }
     let mut patterns = BTreeSet::new();
+    // The `regex` rules' patterns whose suggestions name capture groups.
+    let mut expanding = BTreeSet::new();
     // Per language (Japanese, English), the patterns of the rules that can run in it.
     let mut scoped: [BTreeSet<String>; 2] = Default::default();
     // Each pack's text, and as JSON when it parses: loading reads the JSON (several times
@@ -83,6 +85,7 @@ fn main() {
             continue;
         };
         collect(&pack, &mut patterns);
+        collect_expanding(&pack, &mut expanding);
         let lang = pack
             .get("lang")
             .and_then(|l| l.as_str())
@@ -182,6 +185,7 @@ fn main() {
             .zip(&branches)
             .map(|(e, b)| Placed {
                 prefixes: b.prefixes.clone(),
+                shifted: b.shifted,
                 tree: at(e.tree),
                 caseless: e.caseless.map(at),
                 leads: at(e.leads),
@@ -240,6 +244,19 @@ fn main() {
             });
         }
     });
+    // Each as regex.rs's capture reader compiles it (`PikeVM::new`), which was a tenth of
+    // linting a letter that broke such a rule: Unicode classes (`\p{Han}`) compile slowly.
+    let mut captures = Vec::new();
+    for pattern in &expanding {
+        let nfa = thompson::Compiler::new().build(&hircode::ascii_classes(pattern));
+        if let Some(code) = nfa.ok().and_then(|nfa| nfacode::encode(&nfa)) {
+            hircode::put(&mut captures, pattern.len() as u32);
+            captures.extend_from_slice(pattern.as_bytes());
+            hircode::put(&mut captures, code.len() as u32);
+            captures.extend_from_slice(&code);
+        }
+    }
+    std::fs::write(Path::new(&out_dir).join("captures.bin"), captures).expect("writable");
     std::fs::write(Path::new(&out_dir).join("patterns.bin"), out).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("patterns.idx"), index).expect("OUT_DIR is writable");
     std::fs::write(Path::new(&out_dir).join("packs.rs"), code).expect("OUT_DIR is writable");
@@ -249,6 +266,7 @@ fn main() {
 /// caseless tree, leads and needles, and of its DFA and NFA (length 0: none).
 struct Placed {
     prefixes: Option<Vec<Vec<u8>>>,
+    shifted: bool,
     tree: (u32, u32),
     caseless: Option<(u32, u32)>,
     leads: (u32, u32),
@@ -299,7 +317,8 @@ fn plan_lists<'a>(packs: impl Iterator<Item = &'a yaml::Value>) -> [[Vec<String>
 /// What patterns.rs's `Plan::build` derives for `list`, for `Plan::embedded` to read: the
 /// patterns, the automaton whose literals it uses (0 Japanese, 1 English), its literals (their
 /// places in that automaton's list), the (literal, branch) pairs, the branches with prefixes
-/// (the pattern's place in `list`, then where their parts are in patterns.bin) and those
+/// (the pattern's place in `list`, then where their parts are in patterns.bin, and whether
+/// their prefixes follow their first character) and those
 /// without (place, tree), and each literal's `Leads` (leads.rs). `None` when a pattern is not in patterns.bin or a literal is in
 /// neither automaton: the binary then builds the plan itself.
 fn plan(
@@ -374,6 +393,8 @@ fn plan(
         if let Some(caseless) = branch.caseless {
             place(&mut out, caseless);
         }
+        // 1: the prefixes follow the first character.
+        put(&mut out, u32::from(branch.shifted));
         place(&mut out, branch.leads);
         place(&mut out, branch.needles);
         place(&mut out, branch.automata[0]);
@@ -567,6 +588,28 @@ fn plain_examples(examples: &serde_json::Value) -> bool {
         _ => false,
     };
     map.len() == 2 && bad.iter().all(bad_ok) && good.iter().all(Value::is_string)
+}
+
+/// The `pattern` of each `regex` rule with a suggestion that names a capture group (`$1`,
+/// `${a}`), as regex.rs's `Pattern::compile` tells.
+fn collect_expanding(pack: &yaml::Value, out: &mut BTreeSet<String>) {
+    let rules = pack.get("rules").and_then(|r| r.as_sequence());
+    for rule in rules.into_iter().flatten() {
+        let suggestions = rule.get("suggestions").and_then(|s| s.as_sequence());
+        let mut texts = suggestions.into_iter().flatten();
+        let expands = texts.any(|s| {
+            s.get("text")
+                .and_then(|t| t.as_str())
+                .is_some_and(|t| t.contains('$'))
+        });
+        let regex = rule.get("kind").and_then(|k| k.as_str()) == Some("regex");
+        if let Some(pattern) = rule.get("pattern").and_then(|p| p.as_str())
+            && regex
+            && expands
+        {
+            out.insert(pattern.to_owned());
+        }
+    }
 }
 
 /// Every pattern a rule runs: a `regex` rule's `pattern`, `require`'s `any`, `when` and

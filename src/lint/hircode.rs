@@ -137,6 +137,9 @@ pub(crate) struct Branch {
     /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
     pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
+    /// The prefixes are those of the branch without its first character ([`after_first_char`]):
+    /// a match starts one character before a prefix hit, or at one at the start of the text.
+    pub(crate) shifted: bool,
     /// Longer prefixes, checked at a prefix hit before the branch's automaton runs (see
     /// [`leads`]).
     pub(crate) leads: Prefixes,
@@ -150,6 +153,7 @@ pub(crate) struct EncodedBranch<'a> {
     /// Still encoded ([`put_literals`]), `None` when the branch has none: read in place by
     /// [`each_lead`], so a plan's thousands of literals are not each copied at start-up.
     pub(crate) prefixes: Option<&'a [u8]>,
+    pub(crate) shifted: bool,
     /// Still encoded: read in place by [`each_lead`].
     pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
@@ -261,14 +265,62 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
     split(hir, &mut alternatives);
     alternatives
         .into_iter()
-        .map(|hir| Branch {
-            prefixes: prefixes(&hir),
-            leads: leads(&hir),
-            caseless: caseless(&hir),
-            needles: needles(&hir),
-            hir,
+        .map(|hir| {
+            // What a prefix hit is the start of: the branch, or what follows its first
+            // character. Leads are compared at the hit too, so they come from the same.
+            let after = match prefixes(&hir) {
+                Some(_) => None,
+                None => after_first_char(&hir).filter(|after| prefixes(after).is_some()),
+            };
+            let found_by = after.as_ref().unwrap_or(&hir);
+            Branch {
+                shifted: after.is_some(),
+                prefixes: prefixes(found_by),
+                leads: leads(found_by),
+                caseless: caseless(&hir),
+                needles: needles(&hir),
+                hir,
+            }
         })
         .collect()
+}
+
+/// What a match of `hir` holds after its first character (a superset), when that character
+/// comes from a class or a literal, or the match starts at the start of the text (`\A`, which
+/// then stands for that character): `None` otherwise.
+///
+/// Why: a branch such as `[^まで]した`, `(?:\A|[^由])乙` or `[ぁ-ん]w+` has no prefix
+/// literals, only a wide class before them. Without this it went to an unanchored lazy DFA
+/// over all such branches, which built a state at nearly every byte of a Japanese letter, and
+/// its pattern's spans to a whole-pattern automaton compiled at run time.
+fn after_first_char(hir: &Hir) -> Option<Hir> {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let first = std::str::from_utf8(&lit.0).ok()?.chars().next()?;
+            Some(Hir::literal(lit.0[first.len_utf8()..].to_vec()))
+        }
+        HirKind::Class(Class::Unicode(_)) => Some(Hir::empty()),
+        // A byte class steps one character only when its bytes are ASCII.
+        HirKind::Class(Class::Bytes(class)) if class.ranges().iter().all(|r| r.end() < 0x80) => {
+            Some(Hir::empty())
+        }
+        HirKind::Look(Look::Start) => Some(Hir::empty()),
+        HirKind::Capture(c) => after_first_char(&c.sub),
+        HirKind::Alternation(alternatives) => {
+            let rest: Option<Vec<Hir>> = alternatives.iter().map(after_first_char).collect();
+            Some(Hir::alternation(rest?))
+        }
+        HirKind::Concat(parts) => {
+            // Assertions before the first character look at what is before the match.
+            let at = parts
+                .iter()
+                .position(|h| !matches!(h.kind(), HirKind::Look(l) if *l != Look::Start))?;
+            let mut rest = vec![after_first_char(&parts[at])?];
+            rest.extend_from_slice(&parts[at + 1..]);
+            Some(Hir::concat(rest))
+        }
+        _ => None,
+    }
 }
 
 /// Pushes the alternatives of `hir`, looking through assertions around an alternation:
@@ -307,12 +359,30 @@ const MAX_PREFIXES: usize = 400;
 /// the automaton for them cost more than the searches it saves.
 const PREFIX_BYTES: usize = 6;
 
+/// The extractor's own budget of literals (its default), and the one a branch gets when that
+/// leaves it with none.
+const LITERAL_BUDGETS: [usize; 2] = [250, 1000];
+
 fn prefixes(hir: &Hir) -> Prefixes {
     // The prefixes are matched ASCII-case-insensitively, so `[Aa][Mm]…` of a `(?i)` pattern can
     // be one literal instead of 2^n: without this the extractor gave up on most English rules.
+    let lowered = lowercase_letters(hir.clone());
+    // Past its budget the extractor keeps shorter literals, or none when a part before can
+    // match empty (`(?:really\s+|…)?(?:an?\s+)?(?:great|…)`): such a branch went to the
+    // unanchored DFA, and its pattern's spans to a whole-pattern automaton compiled at run
+    // time. A larger budget finds its literals; the first is kept for the others, whose lists
+    // it keeps short.
+    LITERAL_BUDGETS
+        .iter()
+        .find_map(|&budget| prefixes_within(&lowered, budget))
+}
+
+/// [`prefixes`] of a lowered branch, the extractor keeping at most `budget` literals.
+fn prefixes_within(lowered: &Hir, budget: usize) -> Prefixes {
     let seq = regex_syntax::hir::literal::Extractor::new()
         .kind(regex_syntax::hir::literal::ExtractKind::Prefix)
-        .extract(&lowercase_letters(hir.clone()));
+        .limit_total(budget)
+        .extract(lowered);
     let mut out: Vec<Vec<u8>> = Vec::new();
     for lit in seq.literals()? {
         let bytes = lit.as_bytes();
@@ -512,10 +582,21 @@ fn needles(hir: &Hir) -> Option<Needles> {
 }
 
 /// Turns every class that is just one ASCII letter in both cases (`[Aa]`) into the lowercase
-/// letter.
+/// letter, and every class of ASCII spaces only (`\s`) into `' '`: literals are compared with
+/// text folded by [`fold_byte`], where they are the same. Without the spaces, a branch such as
+/// `(?:the\s+)?(?:buyer|another\s+seller|…)` ran to more literals than the extractor keeps and
+/// had none at all.
 fn lowercase_letters(hir: Hir) -> Hir {
     map_unicode_classes(hir, &|class| {
         let r = class.ranges();
+        // The ASCII spaces are `\t`..=`\r` and ` `.
+        let space = |r: &ClassUnicodeRange| {
+            ('\t'..='\r').contains(&r.start()) && r.end() <= '\r'
+                || (r.start(), r.end()) == (' ', ' ')
+        };
+        if r.iter().all(space) {
+            return Hir::literal(*b" ");
+        }
         let pair = r.len() == 2
             && r.iter()
                 .all(|r| r.start() == r.end() && r.start().is_ascii_alphabetic())
@@ -548,6 +629,7 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
             put(out, 0);
         }
         put_literals(out, b.prefixes.as_deref());
+        put(out, u32::from(b.shifted));
         let mut leads = Vec::new();
         put_literals(&mut leads, b.leads.as_deref());
         put(out, leads.len() as u32);
@@ -617,12 +699,14 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
             }
         };
         let prefixes = skip_literals(bytes)?;
+        let shifted = get(bytes)? == 1;
         let leads = take(bytes)?;
         let needles = take(bytes)?;
         branches.push(EncodedBranch {
             tree,
             caseless,
             prefixes,
+            shifted,
             leads,
             needles,
         });
@@ -679,6 +763,7 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     Some(code) => read_literals(&mut &code[..])?,
                     None => None,
                 },
+                shifted: b.shifted,
                 leads: read_literals(&mut &b.leads[..])?,
                 needles: decode_needles(b.needles)?,
             })
@@ -883,6 +968,68 @@ mod tests {
         let mut code = Vec::new();
         encode_branches(&branches, &mut code);
         assert_eq!(decode_branches(&mut &code[..]), Some(branches));
+    }
+
+    #[test]
+    fn a_branch_after_a_wide_first_character_is_prefixed_by_what_follows_it() {
+        let only = |pattern: &str| {
+            let mut branches = branches(&parse(pattern).unwrap());
+            assert_eq!(branches.len(), 1, "{pattern}");
+            let b = branches.remove(0);
+            let words = b.prefixes.map(|list| {
+                let words = list.into_iter().map(|l| String::from_utf8(l).unwrap());
+                words.collect::<Vec<_>>()
+            });
+            (b.shifted, words, b.leads)
+        };
+        let words = |list: &[&str]| Some(list.iter().map(|s| s.to_string()).collect());
+        assert_eq!(only("[^まで]した"), (true, words(&["した"]), None));
+        // `\A` stands for the first character: the match starts at the hit.
+        assert_eq!(only(r"(?:\A|[^由])乙"), (true, words(&["乙"]), None));
+        // Each alternative loses its own first character.
+        // Leads read on past the prefixes from the hit, as for any branch.
+        let leads = ["した。", "れた。"].map(|l| l.as_bytes().to_vec());
+        assert_eq!(
+            only("(?:[^まで]した|された)。"),
+            (true, words(&["した", "れた"]), Some(leads.to_vec()))
+        );
+        // Prefixes of its own: not shifted.
+        assert_eq!(only("御社"), (false, words(&["御社"]), None));
+        // A repetition first, or a first part that can be empty: none at all.
+        assert_eq!(only("[A-Z]{3,}x").1, None);
+        assert_eq!(only("(?:[ぁ-ん]|)した").1, None);
+    }
+
+    #[test]
+    fn a_branch_past_the_extractors_budget_gets_a_larger_one() {
+        let adjectives = "great|good|nice|fine|amazing|awesome|excellent|wonderful|lovely|perfect|\
+            brilliant|fantastic|superb|terrific|splendid|marvelous|outstanding|incredible|\
+            impressive|stellar|beautiful|grand|cool|sweet|neat|swell|peachy|dandy|fabulous|super";
+        let adjectives = adjectives.replace(' ', "");
+        let pattern = format!(
+            r"(?i)\b(?:(?:really|truly|very|so|just|simply|absolutely|such|what)\s+)?(?:an?\s+)?(?:{adjectives})\b"
+        );
+        let hir = parse(&pattern).unwrap();
+        let lowered = lowercase_letters(hir.clone());
+        assert_eq!(prefixes_within(&lowered, LITERAL_BUDGETS[0]), None);
+        let found = prefixes(&hir).expect("the larger budget finds literals");
+        for word in ["really", "an ", "great", "fabulo"] {
+            assert!(
+                found.contains(&word.as_bytes().to_vec()),
+                "{word}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn spaces_are_one_literal_space_to_the_prefixes() {
+        let hir = parse(
+            r"(?i)\b(?:the\s+)?(?:buyer|buyers|customer|customers|competitor|competitors|another\s+seller|other\s+sellers|the\s+bank|my\s+bank|the\s+card\s+company)(?:['’]s|s['’])?\s+(?:fault|lied)\b",
+        )
+        .unwrap();
+        let prefixes = prefixes(&hir).expect("six spaces per `\\s` made too many literals");
+        assert!(prefixes.contains(&b"the ".to_vec()), "{prefixes:?}");
+        assert!(prefixes.contains(&b"anothe".to_vec()), "{prefixes:?}");
     }
 
     #[test]

@@ -28,9 +28,12 @@ const UNION: u8 = 3;
 const BINARY_UNION: u8 = 4;
 const FAIL: u8 = 5;
 const MATCH: u8 = 6;
+const CAPTURE_START: u8 = 7;
+const CAPTURE_END: u8 = 8;
 
 /// Appends `nfa`'s encoding; `None` (nothing worth writing) for an NFA with states this encoding
-/// does not hold (capture groups, several patterns, dense states) or another look matcher.
+/// does not hold (several patterns, dense states) or another look matcher. Capture groups are
+/// kept, with their names, for the NFAs that read them (regex.rs).
 #[allow(dead_code)] // used by build.rs
 pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
     if nfa.pattern_len() != 1 || nfa.is_reverse() {
@@ -75,7 +78,31 @@ pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
             }
             State::Fail => out.push(FAIL),
             State::Match { .. } => out.push(MATCH),
-            State::Dense(_) | State::Capture { .. } => return None,
+            // One pattern: a group's slots are its index times two (start), plus one (end).
+            State::Capture {
+                next,
+                pattern_id,
+                group_index,
+                slot,
+            } => {
+                let group = group_index.as_u32();
+                if slot.as_usize() % 2 == 1 {
+                    out.push(CAPTURE_END);
+                    id(&mut out, *next);
+                    put(&mut out, group);
+                    continue;
+                }
+                out.push(CAPTURE_START);
+                id(&mut out, *next);
+                put(&mut out, group);
+                // 0: no name, else its length + 1.
+                let name = nfa
+                    .group_info()
+                    .to_name(*pattern_id, group_index.as_usize());
+                put(&mut out, name.map_or(0, |n| n.len() as u32 + 1));
+                out.extend_from_slice(name.unwrap_or_default().as_bytes());
+            }
+            State::Dense(_) => return None,
         }
     }
     Some(out)
@@ -124,6 +151,19 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
             BINARY_UNION => builder.add_union(vec![id(bytes)?, id(bytes)?]),
             FAIL => builder.add_fail(),
             MATCH => builder.add_match(),
+            CAPTURE_START => {
+                let (next, group) = (id(bytes)?, get(bytes)?);
+                let name = match get(bytes)?.checked_sub(1) {
+                    None => None,
+                    Some(len) => {
+                        let (name, rest) = bytes.split_at_checked(len as usize)?;
+                        *bytes = rest;
+                        Some(std::sync::Arc::from(std::str::from_utf8(name).ok()?))
+                    }
+                };
+                builder.add_capture_start(next, group, name)
+            }
+            CAPTURE_END => builder.add_capture_end(id(bytes)?, get(bytes)?),
             _ => return None,
         };
         added.ok()?;
@@ -169,10 +209,15 @@ mod tests {
                 let _ = decode(&bad);
             }
         }
-        let captures = thompson::NFA::new("(a)").unwrap();
-        assert!(
-            encode(&captures).is_none(),
-            "capture states are not encoded"
-        );
+        // With capture groups, as regex.rs's capture reader compiles them (names kept).
+        let captures = thompson::NFA::new(r"(?P<a>\d{4})-(\d+)(?:x(?P<c>y))?").unwrap();
+        let back = decode(&encode(&captures).unwrap()).unwrap();
+        assert_eq!(back.states(), captures.states());
+        let names = |nfa: &NFA| -> Vec<Option<String>> {
+            let all = nfa.group_info().all_names();
+            all.map(|(_, _, name)| name.map(str::to_owned)).collect()
+        };
+        assert_eq!(names(&back), names(&captures));
+        assert_eq!(names(&back)[1].as_deref(), Some("a"));
     }
 }

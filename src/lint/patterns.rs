@@ -541,6 +541,8 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
+    /// Its prefixes follow its first character ([`hircode::Branch::shifted`]).
+    shifted: bool,
     /// Its leads, encoded ([`hircode::read_leads`]), read into [`Plan::leads`] when one of
     /// its prefixes is first hit.
     leads: Cow<'static, [u8]>,
@@ -573,8 +575,9 @@ const NEEDLE_CHECKS: u32 = 32;
 enum Tree {
     /// Still encoded, from the build-time table.
     Code(&'static [u8]),
-    /// Parsed at load (a user pack's pattern).
-    Parsed(Hir),
+    /// Parsed at load (a user pack's pattern). Boxed: a plan holds thousands of trees, nearly
+    /// all of them `Code`.
+    Parsed(Box<Hir>),
 }
 
 impl Anchor {
@@ -689,7 +692,7 @@ impl Plan {
         let mut rest_branches = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
-            for (tree, caseless, (prefixes, leads, needles), (embedded, nfa)) in
+            for (tree, caseless, (prefixes, shifted, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
             {
                 let Some(prefixes) = prefixes else {
@@ -714,6 +717,7 @@ impl Plan {
                     id,
                     tree,
                     caseless,
+                    shifted,
                     leads,
                     needles,
                     embedded,
@@ -778,47 +782,45 @@ impl Plan {
             return None;
         };
         let mut map = vec![u32::MAX; embedded.len()];
-        let literals = (0..get(bytes)?)
-            .map(|n| {
-                let at = get(bytes)?;
-                *map.get_mut(at)? = n as u32;
-                Some(Cow::Borrowed(embedded[at]))
-            })
-            .collect::<Option<Vec<_>>>()?;
-        let pairs = (0..get(bytes)?)
-            .map(|_| Some((word(bytes)?, word(bytes)?)))
-            .collect::<Option<Vec<_>>>()?;
+        let mut n = 0;
+        let literals = read_n(get(bytes)?, || {
+            let at = get(bytes)?;
+            *map.get_mut(at)? = n;
+            n += 1;
+            Some(Cow::Borrowed(embedded[at]))
+        })?;
+        let pairs = read_n(get(bytes)?, || Some((word(bytes)?, word(bytes)?)))?;
         // A part of a branch in `PREBUILT`, by its place and length.
         let part = |bytes: &mut &'static [u8]| {
             let from = get(bytes)?;
             PREBUILT.get(from..from + get(bytes)?)
         };
-        let anchored = (0..get(bytes)?)
-            .map(|_| {
-                let id = *ids.get(get(bytes)?)?;
-                let tree = Tree::Code(part(bytes)?);
-                let caseless = match get(bytes)? {
-                    0 => None,
-                    _ => Some(Tree::Code(part(bytes)?)),
-                };
-                let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
-                Some(Anchor {
-                    id,
-                    tree,
-                    caseless,
-                    leads: Cow::Borrowed(leads),
-                    needles: (needles, OnceLock::new()),
-                    embedded: (!dfa.is_empty()).then_some(dfa),
-                    nfa: part(bytes)?,
-                    dfa: OnceLock::new(),
-                    sparse: OnceLock::new(),
-                    uses: AtomicU32::new(0),
-                })
+        let anchored = read_n(get(bytes)?, || {
+            let id = *ids.get(get(bytes)?)?;
+            let tree = Tree::Code(part(bytes)?);
+            let caseless = match get(bytes)? {
+                0 => None,
+                _ => Some(Tree::Code(part(bytes)?)),
+            };
+            let shifted = get(bytes)? == 1;
+            let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
+            Some(Anchor {
+                id,
+                tree,
+                caseless,
+                shifted,
+                leads: Cow::Borrowed(leads),
+                needles: (needles, OnceLock::new()),
+                embedded: (!dfa.is_empty()).then_some(dfa),
+                nfa: part(bytes)?,
+                dfa: OnceLock::new(),
+                sparse: OnceLock::new(),
+                uses: AtomicU32::new(0),
             })
-            .collect::<Option<Vec<_>>>()?;
-        let rest_branches = (0..get(bytes)?)
-            .map(|_| Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?))))
-            .collect::<Option<Vec<_>>>()?;
+        })?;
+        let rest_branches = read_n(get(bytes)?, || {
+            Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?)))
+        })?;
         // Left as it is: a literal's leads are read when it is first hit.
         if bytes.len() < literals.len() * 4 {
             return None;
@@ -889,24 +891,39 @@ impl Plan {
     /// sorted, so that branches of one pattern at one start come in the pattern's order.
     fn candidates(
         &self,
-        folded: &[u8],
+        texts: Texts,
         hits: impl Iterator<Item = (usize, u32)>,
         keep: impl Fn(u32) -> bool,
     ) -> Vec<(usize, u32)> {
         let mut out = Vec::new();
         let mut picked = Vec::new();
-        for (start, literal) in hits {
+        for (at, literal) in hits {
             // Most hits start none of the branches asked about: skip them before the leads.
             if !self.starts[literal as usize].iter().any(|&b| keep(b)) {
                 continue;
             }
             picked.clear();
-            self.branches_at(literal as usize, folded, start, &mut picked);
-            out.extend(picked.iter().filter(|&&b| keep(b)).map(|&b| (start, b)));
+            self.branches_at(literal as usize, texts.folded, at, &mut picked);
+            let kept = picked.iter().filter(|&&b| keep(b));
+            out.extend(kept.map(|&b| (self.start_of(b, texts.text, 0, at), b)));
         }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Where branch `b` starts for a hit of its prefix at `at` of `text`, in a haystack that
+    /// begins at `from`: there, or for a shifted branch one character before, unless that is
+    /// before the haystack (a match at the start of the text starts at the hit).
+    fn start_of(&self, b: u32, text: &str, from: usize, at: usize) -> usize {
+        if !self.anchored[b as usize].shifted || at <= from {
+            return at;
+        }
+        let mut start = at - 1;
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        start
     }
 
     /// Where branch `b`, anchored at `start`, ends its match in `texts` cut at `end` (the
@@ -963,7 +980,7 @@ impl Plan {
     /// where it found the next needle, or that there is none.
     fn could_match(&self, caches: &mut Caches, b: u32, folded: &[u8], range: Range<usize>) -> bool {
         let (code, needles) = &self.anchored[b as usize].needles;
-        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten());
+        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten().map(Box::new));
         let Some(needles) = needles else {
             return true;
         };
@@ -1044,7 +1061,7 @@ impl Plan {
         let keep = |b: u32| ids.contains(&self.anchored[b as usize].id);
         let end = texts.text.len();
         let hits = self.prefixes.hits(texts.folded);
-        for candidate in self.candidates(texts.folded, hits, keep) {
+        for candidate in self.candidates(texts, hits, keep) {
             if self
                 .run_anchored(caches, texts, end, candidate, true)
                 .ok()?
@@ -1088,26 +1105,28 @@ impl Plan {
         let mut current = (usize::MAX, 0..0);
         let mut picked = Vec::new();
         for (at, literal) in self.prefixes.hits(&texts.folded[run.clone()]) {
-            let start = run.start + at;
-            if !current.1.contains(&start) {
-                let p = paragraph_of(start + 1);
+            let at = run.start + at;
+            if !current.1.contains(&at) {
+                let p = paragraph_of(at + 1);
                 current = (p, paragraphs[p].range.clone());
             }
             let paragraph = current.0;
             picked.clear();
             let folded = &texts.folded[..run.end];
-            self.branches_at(literal as usize, folded, start, &mut picked);
+            self.branches_at(literal as usize, folded, at, &mut picked);
             if hits.len() < self.anchored.len() {
                 hits.resize_with(self.anchored.len(), Vec::new);
             }
+            let start_of = |b: u32| self.start_of(b, texts.text, run.start, at);
             for &b in &picked {
+                let start = start_of(b);
                 let starts = &mut hits[b as usize];
                 if starts.last() != Some(&(start as u32)) {
                     starts.push(start as u32);
                 }
             }
             for &b in &picked {
-                let i = b as usize;
+                let (i, start) = (b as usize, start_of(b));
                 if caches.found_in[i] == paragraph || caches.tried_at[i] == start {
                     continue;
                 }
@@ -1265,6 +1284,18 @@ pub(crate) fn matches_in<'t>(
     })
 }
 
+/// `n` items read by `item`, or `None` when one is not there. The room for them is made first:
+/// collecting into an `Option<Vec>` grew the vector by doubling, copying a plan's thousands of
+/// branches over and over (and touching as many fresh pages) at every start-up.
+fn read_n<T>(n: usize, mut item: impl FnMut() -> Option<T>) -> Option<Vec<T>> {
+    // A count past what any plan holds is not one build.rs wrote.
+    let mut out = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        out.push(item()?);
+    }
+    Some(out)
+}
+
 /// The embedded packs' patterns, parsed by `build.rs`: entries of (varint length, pattern as
 /// written, varint length, [`hircode::encode_branches`]d branches, varint count, per branch a
 /// varint length and its serialised sparse anchored DFA, empty when it was too big).
@@ -1314,11 +1345,12 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (Option<Literals>, Cow<'static, [u8]>, Needled),
+    (Option<Literals>, bool, Cow<'static, [u8]>, Needled),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
-type Needled = (&'static [u8], OnceLock<Option<hircode::Needles>>);
+/// Boxed once decoded, like the automata: most branches never read theirs.
+type Needled = (&'static [u8], OnceLock<Option<Box<hircode::Needles>>>);
 
 /// A branch's prefix literals: still encoded in the build-time table, or parsed at load (a user
 /// pack's pattern).
@@ -1394,6 +1426,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                     b.caseless.map(Tree::Code),
                     (
                         b.prefixes.map(Literals::Code),
+                        b.shifted,
                         Cow::Borrowed(b.leads),
                         (b.needles, OnceLock::new()),
                     ),
@@ -1406,14 +1439,19 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
     Ok(branches
         .into_iter()
         .map(|b| {
-            let caseless = b.caseless.map(Tree::Parsed);
-            let needles = (&[][..], OnceLock::from(b.needles));
+            let caseless = b.caseless.map(|hir| Tree::Parsed(Box::new(hir)));
+            let needles = (&[][..], OnceLock::from(b.needles.map(Box::new)));
             let mut leads = Vec::new();
             hircode::put_literals(&mut leads, b.leads.as_deref());
             (
-                Tree::Parsed(b.hir),
+                Tree::Parsed(Box::new(b.hir)),
                 caseless,
-                (b.prefixes.map(Literals::Parsed), Cow::Owned(leads), needles),
+                (
+                    b.prefixes.map(Literals::Parsed),
+                    b.shifted,
+                    Cow::Owned(leads),
+                    needles,
+                ),
                 (None, &[][..]),
             )
         })
@@ -1424,7 +1462,7 @@ impl Tree {
     fn hir(&self) -> Option<Hir> {
         match self {
             Tree::Code(code) => hircode::decode(&mut &code[..]),
-            Tree::Parsed(hir) => Some(hir.clone()),
+            Tree::Parsed(hir) => Some((**hir).clone()),
         }
     }
 }

@@ -3,10 +3,12 @@
 //! match positions.
 
 use super::engine::Hit;
-use super::hircode::ascii_classes;
+use super::hircode::{self, ascii_classes};
+use super::nfacode;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
 use regex_automata::Input;
+use regex_automata::nfa::thompson::NFA;
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -106,7 +108,10 @@ impl Pattern {
             return;
         }
         let captures = self.captures.get_or_init(|| {
-            let vm = PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?;
+            let vm = match embedded_nfa(self.regex.as_str()) {
+                Some(nfa) => PikeVM::new_from_nfa(nfa).ok()?,
+                None => PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?,
+            };
             let caches = Mutex::new(Vec::new());
             Some(Capturer { vm, caches })
         });
@@ -143,6 +148,24 @@ impl Pattern {
             }));
         }
     }
+}
+
+/// The shipped packs' patterns whose suggestions name capture groups, each followed by its NFA
+/// as `PikeVM::new` compiles it, encoded by build.rs ([`nfacode`]): rebuilding one costs a
+/// fraction of compiling it.
+static CAPTURE_NFAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/captures.bin"));
+
+/// The NFA build.rs compiled for `pattern`'s capture groups, if it is a shipped one.
+fn embedded_nfa(pattern: &str) -> Option<NFA> {
+    let mut bytes = CAPTURE_NFAS;
+    while !bytes.is_empty() {
+        let source = hircode::take(&mut bytes)?;
+        let code = hircode::take(&mut bytes)?;
+        if source == pattern.as_bytes() {
+            return nfacode::decode(code);
+        }
+    }
+    None
 }
 
 /// A hit whose suggestions are the rule's, with capture groups filled in by `expand`.
@@ -195,6 +218,34 @@ mod tests {
         assert!(!luhn_valid("4242 4242 4242 4241"));
         assert!(!luhn_valid("1234567890123"));
         assert!(!luhn_valid("no digits"));
+    }
+
+    #[test]
+    fn every_shipped_capture_reader_is_embedded_as_it_would_compile() {
+        let packs = crate::lint::pack::embedded_packs();
+        let rules = packs
+            .iter()
+            .flat_map(|src| crate::lint::pack::parse_pack(src).unwrap().1);
+        let mut checked = 0;
+        for rule in rules {
+            let super::super::rule::Matcher::Regex(p) = &rule.matcher else {
+                continue;
+            };
+            if !p.expands {
+                continue;
+            }
+            let embedded = embedded_nfa(&p.source).expect("build.rs embedded it");
+            let compiled = PikeVM::new(&ascii_classes(&p.source)).unwrap();
+            let compiled = compiled.get_nfa();
+            assert_eq!(embedded.states(), compiled.states(), "{}", p.source);
+            let names = |nfa: &NFA| -> Vec<Option<String>> {
+                let all = nfa.group_info().all_names();
+                all.map(|(_, _, name)| name.map(str::to_owned)).collect()
+            };
+            assert_eq!(names(&embedded), names(compiled));
+            checked += 1;
+        }
+        assert!(checked >= 5, "only {checked} capture readers");
     }
 
     #[test]
