@@ -134,10 +134,15 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     }
     let lang = LangChoice::from(args.lang);
     let fixing = args.fix || args.diff;
-    let results: Vec<Result<Checked, String>> = input::expand_paths(&paths)
-        .into_par_iter()
-        .map(|p| check_one(linter, p?, lang, fixing, args.unsafe_fixes))
-        .collect();
+    let check = |p: Result<String, String>| check_one(linter, p?, lang, fixing, args.unsafe_fixes);
+    let files = input::expand_paths(&paths);
+    // One file is checked on this thread: starting rayon's pool for it spawned a thread per
+    // core, each with its stack and malloc arena to fault in, for nothing to share.
+    let results: Vec<Result<Checked, String>> = if files.len() == 1 {
+        files.into_iter().map(check).collect()
+    } else {
+        files.into_par_iter().map(check).collect()
+    };
 
     let mut errors = Vec::new();
     let mut checked = Vec::new();

@@ -171,9 +171,18 @@ impl Leads {
             *bytes = rest;
             Some(u32::from_le_bytes(*head))
         };
+        // Read in one slice, into a vector sized once: collecting word by word through an
+        // `Option` grew it step by step, most of decoding a branch's leads.
         let list = |bytes: &mut &[u8], each: usize| -> Option<Vec<u32>> {
-            let n = word(bytes)? as usize;
-            (0..n * each).map(|_| word(bytes)).collect()
+            let len = (word(bytes)? as usize).checked_mul(each * 4)?;
+            let (words, rest) = bytes.split_at_checked(len)?;
+            *bytes = rest;
+            let words = words.chunks_exact(4);
+            Some(
+                words
+                    .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                    .collect(),
+            )
         };
         let always = list(bytes, 1)?;
         let head = word(bytes)? as usize;

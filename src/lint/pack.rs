@@ -296,7 +296,8 @@ pub(crate) fn parse_pack(src: &PackSource) -> Result<(String, Vec<Rule>), LoadEr
         });
     }
     let mut rules = Vec::with_capacity(defs.len());
-    let mut ids = HashSet::new();
+    // Sized once: growing it rule by rule rehashed it a few times per pack.
+    let mut ids = HashSet::with_capacity(defs.len());
     let mut id_lines = None;
     for (n, def) in defs.into_iter().enumerate() {
         let raw_id = match &def {
