@@ -439,11 +439,12 @@ impl Linter {
                 }
             }
         }
-        // Every match before exceptions, with its category (see `excepted`).
-        let matched: Vec<(Category, Range<usize>)> = hits
+        // Every match before exceptions, with its category, by start (see `excepted`).
+        let mut matched: Vec<(Category, Range<usize>)> = hits
             .iter()
             .map(|h| (self.rules[h.rule].category, h.range.clone()))
             .collect();
+        matched.sort_unstable_by_key(|(_, r)| r.start);
         hits.retain(|h| {
             let rule = &self.rules[h.rule];
             let lang = doc.lang_at(h.range.start);
@@ -482,7 +483,8 @@ impl Linter {
     /// An exception that holds another match of the rule's category, such as a quoted claim
     /// ("an email saying someone logged in"), speaks for that match only. It does not excuse
     /// a claim made in another clause of the sentence ("My account got taken over, I got an
-    /// email saying someone logged in"). `matched` is every match before exceptions.
+    /// email saying someone logged in"). `matched` is every match before exceptions, sorted by
+    /// start, so only the sentence's own are read.
     fn excepted(
         &self,
         rule: usize,
@@ -512,9 +514,11 @@ impl Linter {
         }
         let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
         let category = self.rules[rule].category;
-        let others: Vec<&Range<usize>> = matched
+        let from = matched.partition_point(|(_, r)| r.start < s.start);
+        let others: Vec<&Range<usize>> = matched[from..]
             .iter()
-            .filter(|(c, r)| *c == category && r.start >= s.start && r.end <= s.end)
+            .take_while(|(_, r)| r.start < s.end)
+            .filter(|(c, r)| *c == category && r.end <= s.end)
             .map(|(_, r)| r)
             .filter(|r| !overlaps(r, range))
             .collect();
