@@ -493,17 +493,16 @@ impl Linter {
         range: &Range<usize>,
         matched: &[(Category, Range<usize>)],
     ) -> bool {
-        let vague = self.rules[rule].category == Category::Vague;
-        if self.rules[rule].unless.is_empty() && !vague {
+        let def = &self.rules[rule];
+        if def.category == Category::Vague
+            && is_heading_line(doc.text(), doc.sentence_around(range.start))
+        {
+            return true;
+        }
+        if def.unless.is_empty() {
             return false;
         }
         let sentence = doc.sentence_around(range.start);
-        if vague && is_heading_line(doc.text(), sentence.clone()) {
-            return true;
-        }
-        if self.rules[rule].unless.is_empty() {
-            return false;
-        }
         let s = sentence.start.min(range.start)..sentence.end.max(range.end);
         let lang = doc.lang_at(range.start);
         if !self
@@ -513,12 +512,11 @@ impl Linter {
             return false;
         }
         let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
-        let category = self.rules[rule].category;
         let from = matched.partition_point(|(_, r)| r.start < s.start);
         let others: Vec<&Range<usize>> = matched[from..]
             .iter()
             .take_while(|(_, r)| r.start < s.end)
-            .filter(|(c, r)| *c == category && r.end <= s.end)
+            .filter(|(c, r)| *c == def.category && r.end <= s.end)
             .map(|(_, r)| r)
             .filter(|r| !overlaps(r, range))
             .collect();
@@ -526,7 +524,7 @@ impl Linter {
         if others.is_empty() {
             return true;
         }
-        self.rules[rule].unless.iter().any(|u| {
+        def.unless.iter().any(|u| {
             u.find_in(doc.text(), s.clone())
                 .iter()
                 .any(|m| overlaps(m, range) || !others.iter().any(|o| overlaps(o, m)))
