@@ -130,9 +130,9 @@ impl Doc<'_> {
 /// Whether a sentence is part of the letter's frame rather than its prose: a heading
 /// (「【再発防止策】」, 「■ 再発防止策」, "## Prevention"), the line that introduces a list
 /// ("Going forward:"), the address (「Amazonセラーサポート御中」, "Dear Seller Support,"), the
-/// sign-off ("Best regards,") or a list number. The model, trained on sentences, reads
-/// 「再発防止策」 alone as a vague promise and 「Amazon…サポート」 alone as blame; the frame is
-/// not scored.
+/// sign-off ("Best regards,"), the signature (「小川 直樹」, "Ken Yamada") or a list number.
+/// The model, trained on sentences, reads 「再発防止策」 alone as a vague promise,
+/// 「Amazon…サポート」 alone as blame and a bare name as anything at all; the frame is not scored.
 fn is_frame(sentence: &str) -> bool {
     // A list number ("1.", 「（2）」) that the splitter cut off as a sentence of its own.
     if sentence
@@ -159,6 +159,29 @@ fn is_frame(sentence: &str) -> bool {
             || (sentence.ends_with(',') && (sentence.starts_with("Dear ") || words <= 4))))
         || (sentence.starts_with('【') && sentence.ends_with('】'))
         || sentence.ends_with([':', '：'])
+        || is_name_line(sentence, unpunctuated)
+}
+
+/// A signature or a name on a line of its own: in Japanese, unpunctuated, at most 20
+/// characters and no hiragana (「小川 直樹」, 「株式会社ヤマダ商店」), since Japanese prose, even a
+/// short outburst, has its particles and endings in hiragana; in English, at most five words,
+/// each capitalised, not all in capitals (shouting is prose), with no full stop but an
+/// abbreviation's at the end: "Ken Yamada", "Owner, Northgate Supply Co.".
+fn is_name_line(sentence: &str, unpunctuated: bool) -> bool {
+    let hiragana = |c: char| ('\u{3041}'..='\u{309f}').contains(&c);
+    if !sentence.is_ascii() {
+        return unpunctuated && sentence.chars().count() <= 20 && !sentence.chars().any(hiragana);
+    }
+    let words: Vec<&str> = sentence.split_whitespace().collect();
+    let abbreviation =
+        |w: &str| ["Co.", "Ltd.", "Inc.", "Corp.", "Jr.", "Sr.", "Pty."].contains(&w);
+    let stops = sentence.matches(['.', '!', '?']).count();
+    words.len() <= 5
+        && words
+            .iter()
+            .all(|w| w.starts_with(|c: char| c.is_ascii_uppercase()))
+        && sentence.chars().any(|c| c.is_ascii_lowercase())
+        && (stops == 0 || (stops == 1 && words.last().is_some_and(|w| abbreviation(w))))
 }
 
 /// A short unpunctuated line of its own that heads the lines under it ("What I have done",
@@ -796,6 +819,11 @@ mod tests {
             "Best regards,",
             "1.",
             "（2）",
+            "小川 直樹",
+            "株式会社ヤマダ商店",
+            "Ken Yamada",
+            "Yamada Goods LLC",
+            "Owner, Northgate Supply Co.",
         ] {
             assert!(is_frame(frame), "{frame}");
         }
@@ -806,6 +834,13 @@ mod tests {
             "Thanks for nothing, really, you guys, great job,",
             "■ 御社の対応には失望しました。",
             "ご担当者様のご対応に感謝いたします。",
+            "激怒している",
+            "ふざけるな",
+            "FIX MY ACCOUNT",
+            "Fix My Account Now Please Amazon",
+            "you ruined everything",
+            "Shame On You.",
+            "Why Me?",
         ] {
             assert!(!is_frame(prose), "{prose}");
         }
