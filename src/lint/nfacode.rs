@@ -128,7 +128,19 @@ fn read_list<T>(
 }
 
 /// Rebuilds the NFA [`encode`] wrote; `None` on bytes it did not write.
-pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
+pub(crate) fn decode(bytes: &[u8]) -> Option<NFA> {
+    decode_with(bytes, false)
+}
+
+/// [`decode`], with its match wrapped in capture group 0, so that a PikeVM over it reports
+/// where the match ends (an NFA compiled without capture groups only says whether it matched).
+/// The states keep their ids; group 0's start and the match come after them. `None` for an NFA
+/// with capture groups of its own.
+pub(crate) fn decode_spanned(bytes: &[u8]) -> Option<NFA> {
+    decode_with(bytes, true)
+}
+
+fn decode_with(mut bytes: &[u8], spanned: bool) -> Option<NFA> {
     let bytes = &mut bytes;
     let len = get(bytes)?;
     // Every id names one of the `len` states (`Builder::build` would panic on another).
@@ -167,7 +179,9 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
             }
             BINARY_UNION => builder.add_union(vec![id(bytes)?, id(bytes)?]),
             FAIL => builder.add_fail(),
+            MATCH if spanned => builder.add_capture_end(StateID::new(len as usize + 1).ok()?, 0),
             MATCH => builder.add_match(),
+            CAPTURE_START | CAPTURE_END if spanned => return None,
             CAPTURE_START => {
                 let (next, group) = (id(bytes)?, get(bytes)?);
                 let name = match get(bytes)?.checked_sub(1) {
@@ -188,6 +202,17 @@ pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
     if !bytes.is_empty() {
         return None;
     }
+    let (anchored, pattern) = if spanned {
+        let group = builder.add_capture_start(pattern, 0, None).ok()?;
+        let matched = builder.add_match().ok()?;
+        if group.as_usize() != len as usize || matched.as_usize() != len as usize + 1 {
+            return None;
+        }
+        let wrapped = |sid: StateID| if sid == pattern { group } else { sid };
+        (wrapped(anchored), group)
+    } else {
+        (anchored, pattern)
+    };
     builder.finish_pattern(pattern).ok()?;
     builder.build(anchored, unanchored).ok()
 }
