@@ -27,7 +27,10 @@ use regex_automata::hybrid::{
     self,
     dfa::{Cache, DFA, OverlappingState},
 };
-use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::{
+    self,
+    pikevm::{self, PikeVM},
+};
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::borrow::Cow;
@@ -456,6 +459,9 @@ struct Plan {
     literals: Vec<Cow<'static, [u8]>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
+    /// How many searches ran on a PikeVM ([`Anchor::pike`]), all branches together: past
+    /// [`PIKE_RUNS`], branches get their lazy DFAs, which a folder of letters builds anyway.
+    pike_runs: AtomicU32,
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
@@ -558,6 +564,12 @@ struct Anchor {
     /// classes alone are 256 bytes) made each plan's branch list megabytes that a letter's
     /// start-up allocated and touched.
     dfa: OnceLock<Option<Box<DFA>>>,
+    /// A branch without an embedded DFA runs on this while its needles are still checked
+    /// ([`NEEDLE_CHECKS`]): a letter checks such a branch a few times, each over a few dozen
+    /// bytes, and its lazy DFA made nearly every byte a new state, at about 5,000 instructions
+    /// each. `None` when it has no NFA from build.rs (a user pack's branch), or one with a
+    /// Unicode word boundary, where the lazy DFA gives up (the slower path decides, as before).
+    pike: OnceLock<Option<Box<PikeVM>>>,
     sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
@@ -570,6 +582,10 @@ const HOT_BRANCH: u32 = 256;
 /// needles said no each time: a search for them costs far less than building the automaton
 /// once, but many of them do not.
 const NEEDLE_CHECKS: u32 = 32;
+
+/// A plan's searches on PikeVMs ([`Anchor::pike`]): a letter runs about 25. Each costs about
+/// 100,000 instructions, wasted where the branch gets its lazy DFA afterwards (a folder).
+const PIKE_RUNS: u32 = 32;
 
 #[derive(Debug)]
 enum Tree {
@@ -603,7 +619,13 @@ impl Anchor {
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                let nfa = match nfacode::decode(self.nfa) {
+                // The PikeVM's NFA when it has one (group 0 is no state of a DFA's): decoding
+                // it again cost a folder of letters 1%.
+                let decoded = match self.pike.get() {
+                    Some(Some(vm)) => Some(vm.get_nfa().clone()),
+                    _ => nfacode::decode(self.nfa),
+                };
+                let nfa = match decoded {
                     Some(nfa) => nfa,
                     None => {
                         let hir = self.caseless.as_ref().unwrap_or(&self.tree).hir()?;
@@ -618,6 +640,19 @@ impl Anchor {
             })
             .as_deref()
     }
+
+    /// The PikeVM over the branch's NFA (see [`Anchor::pike`]).
+    fn pike(&self) -> Option<&PikeVM> {
+        self.pike
+            .get_or_init(|| {
+                let nfa = nfacode::decode_spanned(self.nfa)?;
+                if nfa.look_set_any().contains_word_unicode() {
+                    return None;
+                }
+                PikeVM::new_from_nfa(nfa).ok().map(Box::new)
+            })
+            .as_deref()
+    }
 }
 
 /// One thread's working memory for a plan: a lazy-DFA cache per anchored branch (made on first
@@ -625,6 +660,8 @@ impl Anchor {
 #[derive(Debug, Default)]
 struct Caches {
     anchored: Vec<Option<Box<Cache>>>,
+    /// Per anchored branch, its PikeVM's cache (made on first use).
+    pike: Vec<Option<Box<pikevm::Cache>>>,
     rest: Option<Cache>,
     /// Valid for one haystack: cleared by [`Caches::for_haystack`].
     needles: Vec<Option<NeedleSearch>>,
@@ -723,6 +760,7 @@ impl Plan {
                     embedded,
                     nfa,
                     dfa: OnceLock::new(),
+                    pike: OnceLock::new(),
                     sparse: OnceLock::new(),
                     uses: AtomicU32::new(0),
                 });
@@ -737,6 +775,7 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
+            pike_runs: AtomicU32::new(0),
             has_rest,
             rest_branches,
             rest: OnceLock::new(),
@@ -814,6 +853,7 @@ impl Plan {
                 embedded: (!dfa.is_empty()).then_some(dfa),
                 nfa: part(bytes)?,
                 dfa: OnceLock::new(),
+                pike: OnceLock::new(),
                 sparse: OnceLock::new(),
                 uses: AtomicU32::new(0),
             })
@@ -840,6 +880,7 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
+            pike_runs: AtomicU32::new(0),
             has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
             rest_branches,
             rest: OnceLock::new(),
@@ -961,8 +1002,16 @@ impl Plan {
             let found = Automaton::try_search_fwd(dfa, &input).map_err(|_| ())?;
             return Ok(found.map(|m| m.offset()));
         }
-        if uses < NEEDLE_CHECKS && !self.could_match(caches, b, texts.folded, start..end) {
-            return Ok(None);
+        if uses < NEEDLE_CHECKS {
+            if !self.could_match(caches, b, texts.folded, start..end) {
+                return Ok(None);
+            }
+            if self.pike_runs.load(Ordering::Relaxed) < PIKE_RUNS
+                && let Some(vm) = anchor.pike()
+            {
+                self.pike_runs.fetch_add(1, Ordering::Relaxed);
+                return Ok(self.run_pike(caches, vm, b, &input));
+            }
         }
         let dfa = anchor.dfa(&self.compiler).ok_or(())?;
         if caches.anchored.len() < self.anchored.len() {
@@ -971,6 +1020,16 @@ impl Plan {
         let cache = caches.anchored[b as usize].get_or_insert_with(|| Box::new(dfa.create_cache()));
         let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
         Ok(found.map(|m| m.offset()))
+    }
+
+    /// Where branch `b` ends its match in `input` by its PikeVM: the same end as its lazy DFA's
+    /// (the earliest, or the leftmost-first one).
+    fn run_pike(&self, caches: &mut Caches, vm: &PikeVM, b: u32, input: &Input) -> Option<usize> {
+        if caches.pike.len() < self.anchored.len() {
+            caches.pike.resize_with(self.anchored.len(), || None);
+        }
+        let cache = caches.pike[b as usize].get_or_insert_with(|| Box::new(vm.create_cache()));
+        vm.find(cache, input.clone()).map(|m| m.end())
     }
 
     /// Whether branch `b` could match from `range.start` (inside `range` of the folded text),
