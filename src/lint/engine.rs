@@ -440,18 +440,37 @@ impl Linter {
         let seen = self.patterns.scan(doc.text(), &doc.paragraphs);
         let mut hits = Vec::new();
         self.phrases.scan(&doc, &mut hits);
-        for (i, rule) in self.rules.iter().enumerate() {
-            if let Matcher::Regex(p) = &rule.matcher
-                && active(i)
-            {
-                // Only the paragraphs where the one-pass scan saw this pattern end.
-                for &para in self.patterns.fired(&seen, i) {
-                    let range = doc.paragraphs[para as usize].range.clone();
+        // Only the paragraphs where the one-pass scan saw a rule's pattern end.
+        let (all, paragraphs, seen_ref) = (doc.text(), &doc.paragraphs, &seen);
+        let rule_hits = |i: usize, out: &mut Vec<Hit>| {
+            let rule = &self.rules[i];
+            if let Matcher::Regex(p) = &rule.matcher {
+                for &para in self.patterns.fired(seen_ref, i) {
+                    let range = paragraphs[para as usize].range.clone();
                     let spans =
-                        |re: &_, range| self.patterns.spans(&seen, i, re, doc.text(), para, range);
-                    p.hits(i, rule, doc.text(), range, spans, &mut hits);
+                        |re: &_, range| self.patterns.spans(seen_ref, i, re, all, para, range);
+                    p.hits(i, rule, all, range, spans, out);
                 }
             }
+        };
+        let regex_rules = (0..self.rules.len())
+            .filter(|&i| matches!(self.rules[i].matcher, Matcher::Regex(_)) && active(i));
+        if doc.sentences.len() >= PARALLEL_SENTENCES {
+            // A long text's rules are matched on rayon's threads, each rule's hits kept together
+            // and in rule order, as on one thread.
+            use rayon::prelude::*;
+            let rules: Vec<usize> = regex_rules.collect();
+            let found: Vec<Vec<Hit>> = rules
+                .par_iter()
+                .map(|&i| {
+                    let mut out = Vec::new();
+                    rule_hits(i, &mut out);
+                    out
+                })
+                .collect();
+            hits.extend(found.into_iter().flatten());
+        } else {
+            regex_rules.for_each(|i| rule_hits(i, &mut hits));
         }
         // Every match before exceptions, with its category, by start (see `excepted`).
         let mut matched: Vec<(Category, Range<usize>)> = hits
