@@ -14,6 +14,9 @@ use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sente
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+/// From how many sentences a text's are scored on rayon's threads: a letter holds a few dozen.
+const PARALLEL_SENTENCES: usize = 2048;
+
 /// Which language's rules to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LangChoice {
@@ -72,11 +75,7 @@ impl Doc<'_> {
     }
 
     fn lang_at(&self, at: usize) -> Lang {
-        let i = self
-            .paragraphs
-            .partition_point(|p| p.range.end <= at)
-            .min(self.paragraphs.len() - 1);
-        self.paragraphs[i].lang
+        lang_in(&self.paragraphs, at)
     }
 
     fn sentence_around(&self, at: usize) -> Range<usize> {
@@ -90,19 +89,26 @@ impl Doc<'_> {
     /// Each sentence's scores by its paragraph's model, computed once for all `score` rules.
     fn scores(&self) -> &[[u8; CATEGORIES.len()]] {
         self.scores.get_or_init(|| {
-            self.sentences
-                .iter()
-                .map(|s| {
-                    let text = self.text()[s.clone()].trim();
-                    if is_frame(text) || is_heading_line(self.text(), s.clone()) {
-                        return [0; CATEGORIES.len()];
-                    }
-                    let lang = self.lang_at(s.start);
-                    let p = metric::model(lang).scores(text, metric::script(lang));
-                    // Truncated, so `score > max` is `probability >= (max + 1) / 100`.
-                    p.map(|p| (p * 100.0) as u8)
-                })
-                .collect()
+            // Not `self`, which its cells keep on one thread.
+            let (all, paragraphs) = (self.text(), &self.paragraphs);
+            let score = |s: &Range<usize>| {
+                let text = all[s.clone()].trim();
+                if is_frame(text) || is_heading_line(all, s.clone()) {
+                    return [0; CATEGORIES.len()];
+                }
+                let lang = lang_in(paragraphs, s.start);
+                let p = metric::model(lang).scores(text, metric::script(lang));
+                // Truncated, so `score > max` is `probability >= (max + 1) / 100`.
+                p.map(|p| (p * 100.0) as u8)
+            };
+            // Sentences are scored apart: a long text's are shared out among rayon's threads
+            // (a letter's few stay on this one, which starts no pool).
+            if self.sentences.len() >= PARALLEL_SENTENCES {
+                use rayon::prelude::*;
+                self.sentences.par_iter().map(score).collect()
+            } else {
+                self.sentences.iter().map(score).collect()
+            }
         })
     }
 
@@ -125,6 +131,14 @@ impl Doc<'_> {
         };
         any_text.then_some(chars)
     }
+}
+
+/// The language of the paragraph around byte `at` (the last one past the end).
+fn lang_in(paragraphs: &[Paragraph], at: usize) -> Lang {
+    let i = paragraphs
+        .partition_point(|p| p.range.end <= at)
+        .min(paragraphs.len() - 1);
+    paragraphs[i].lang
 }
 
 /// Whether a sentence is part of the letter's frame rather than its prose: a heading
@@ -449,18 +463,37 @@ impl Linter {
         let seen = self.patterns.scan(doc.text(), &doc.paragraphs);
         let mut hits = Vec::new();
         self.phrases.scan(&doc, &mut hits);
-        for (i, rule) in self.rules.iter().enumerate() {
-            if let Matcher::Regex(p) = &rule.matcher
-                && active(i)
-            {
-                // Only the paragraphs where the one-pass scan saw this pattern end.
-                for &para in self.patterns.fired(&seen, i) {
-                    let range = doc.paragraphs[para as usize].range.clone();
+        // Only the paragraphs where the one-pass scan saw a rule's pattern end.
+        let (all, paragraphs, seen_ref) = (doc.text(), &doc.paragraphs, &seen);
+        let rule_hits = |i: usize, out: &mut Vec<Hit>| {
+            let rule = &self.rules[i];
+            if let Matcher::Regex(p) = &rule.matcher {
+                for &para in self.patterns.fired(seen_ref, i) {
+                    let range = paragraphs[para as usize].range.clone();
                     let spans =
-                        |re: &_, range| self.patterns.spans(&seen, i, re, doc.text(), para, range);
-                    p.hits(i, rule, doc.text(), range, spans, &mut hits);
+                        |re: &_, range| self.patterns.spans(seen_ref, i, re, all, para, range);
+                    p.hits(i, rule, all, range, spans, out);
                 }
             }
+        };
+        let regex_rules = (0..self.rules.len())
+            .filter(|&i| matches!(self.rules[i].matcher, Matcher::Regex(_)) && active(i));
+        if doc.sentences.len() >= PARALLEL_SENTENCES {
+            // A long text's rules are matched on rayon's threads, each rule's hits kept together
+            // and in rule order, as on one thread.
+            use rayon::prelude::*;
+            let rules: Vec<usize> = regex_rules.collect();
+            let found: Vec<Vec<Hit>> = rules
+                .par_iter()
+                .map(|&i| {
+                    let mut out = Vec::new();
+                    rule_hits(i, &mut out);
+                    out
+                })
+                .collect();
+            hits.extend(found.into_iter().flatten());
+        } else {
+            regex_rules.for_each(|i| rule_hits(i, &mut hits));
         }
         // Every match before exceptions, with its category, by start (see `excepted`).
         let mut matched: Vec<(Category, Range<usize>)> = hits

@@ -696,6 +696,10 @@ impl Caches {
 /// A letter is shorter, so its answer is exact.
 const NEEDLE_WINDOW: usize = 16 << 10;
 
+/// From how many bytes of a language's paragraphs the scan is split over threads: a letter is
+/// far shorter, and a folder of letters already runs a letter per thread.
+const PARALLEL_SCAN: usize = 256 << 10;
+
 /// What `Plan::build` derives for each language's scan and `unless` patterns of the shipped
 /// packs, derived by build.rs (its `plan`), read by [`Plan::embedded`].
 static EMBEDDED_PLANS: [&[u8]; 4] = [
@@ -1246,13 +1250,25 @@ impl Scope {
             }
         };
         let mut hits = Vec::new();
-        let complete = self.plan.with(|plan, caches| {
-            runs.iter().all(|run| {
-                let found = (&paragraph_of, &mut record, &mut hits);
-                plan.scan(caches, texts, run.clone(), paragraphs, found)
-                    .is_ok()
+        let bytes: usize = runs.iter().map(|r| r.len()).sum();
+        let complete = if bytes >= PARALLEL_SCAN && rayon::current_num_threads() > 1 {
+            self.scan_in_parallel(
+                texts,
+                &runs,
+                paragraphs,
+                &paragraph_of,
+                &mut record,
+                &mut hits,
+            )
+        } else {
+            self.plan.with(|plan, caches| {
+                runs.iter().all(|run| {
+                    let found = (&paragraph_of, &mut record, &mut hits);
+                    plan.scan(caches, texts, run.clone(), paragraphs, found)
+                        .is_ok()
+                })
             })
-        });
+        };
         // Overlapping hits come by where they end: a longer literal can start earlier.
         for starts in &mut hits {
             if !starts.is_sorted() {
@@ -1277,6 +1293,67 @@ impl Scope {
                 list.dedup();
             }
         }
+    }
+
+    /// [`Scope::scan`]'s loop over `runs` on rayon's threads, for a long text: runs are
+    /// independent (a match ends in its own run, and what [`Caches`] keeps from one run never
+    /// answers for another), so groups of adjacent runs are scanned apart and what each found
+    /// is replayed in text order, up to the first run whose DFA gave up as the loop on one
+    /// thread would have stopped there: the same records, in the same order.
+    fn scan_in_parallel(
+        &self,
+        texts: Texts,
+        runs: &[Range<usize>],
+        paragraphs: &[Paragraph],
+        paragraph_of: &(impl Fn(usize) -> usize + Sync),
+        record: &mut impl FnMut(usize, usize, Option<u32>),
+        hits: &mut Vec<Vec<u32>>,
+    ) -> Option<bool> {
+        use rayon::prelude::*;
+        let bytes: usize = runs.iter().map(|r| r.len()).sum();
+        // A few groups per thread, so that one slow group does not leave a thread idle.
+        let per_group = bytes.div_ceil(rayon::current_num_threads() * 4).max(1);
+        let mut groups = Vec::new();
+        let (mut from, mut size) = (0, 0);
+        for (i, run) in runs.iter().enumerate() {
+            size += run.len();
+            if size >= per_group || i + 1 == runs.len() {
+                groups.push(&runs[from..=i]);
+                (from, size) = (i + 1, 0);
+            }
+        }
+        type Found = (Vec<(usize, usize, Option<u32>)>, Vec<Vec<u32>>, bool);
+        let found: Vec<Option<Found>> = groups
+            .par_iter()
+            .map(|group| {
+                self.plan.with(|plan, caches| {
+                    let (mut records, mut hits) = (Vec::new(), Vec::new());
+                    let mut record = |id, paragraph, branch| records.push((id, paragraph, branch));
+                    let ok = group.iter().all(|run| {
+                        let found = (paragraph_of, &mut record, &mut hits);
+                        plan.scan(caches, texts, run.clone(), paragraphs, found)
+                            .is_ok()
+                    });
+                    (records, hits, ok)
+                })
+            })
+            .collect();
+        for group in found {
+            let (records, group_hits, ok) = group?;
+            for (id, paragraph, branch) in records {
+                record(id, paragraph, branch);
+            }
+            if hits.len() < group_hits.len() {
+                hits.resize_with(group_hits.len(), Vec::new);
+            }
+            for (all, more) in hits.iter_mut().zip(group_hits) {
+                all.extend(more);
+            }
+            if !ok {
+                return Some(false);
+            }
+        }
+        Some(true)
     }
 
     fn scan_slowly(
