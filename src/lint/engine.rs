@@ -91,9 +91,10 @@ impl Doc<'_> {
         self.scores.get_or_init(|| {
             // Not `self`, which its cells keep on one thread.
             let (all, paragraphs) = (self.text(), &self.paragraphs);
+            let signature = signature_start(all);
             let score = |s: &Range<usize>| {
                 let text = all[s.clone()].trim();
-                if is_frame(text) || is_heading_line(all, s.clone()) {
+                if s.start >= signature || is_frame(text) || is_heading_line(all, s.clone()) {
                     return [0; CATEGORIES.len()];
                 }
                 let lang = lang_in(paragraphs, s.start);
@@ -174,6 +175,23 @@ fn is_frame(sentence: &str) -> bool {
         || (sentence.starts_with('【') && sentence.ends_with('】'))
         || sentence.ends_with([':', '：'])
         || is_name_line(sentence, unpunctuated)
+}
+
+/// Where the letter's signature block starts, or the text's length when it has none: the last
+/// paragraph, when it is at most four short unpunctuated lines and one of them is a name
+/// (「中村 由美」 over 「ベビー用品のここっと」, where the shop's name alone reads as prose).
+fn signature_start(text: &str) -> usize {
+    let body = text.trim_end();
+    let start = body.rfind("\n\n").map_or(0, |i| i + 2);
+    let lines: Vec<&str> = body[start..].lines().map(str::trim).collect();
+    let short = |l: &&str| {
+        !l.is_empty()
+            && l.chars().count() <= 30
+            && !l.contains(['。', '.', '!', '?', '！', '？', '、', ','])
+    };
+    let signed =
+        lines.len() <= 4 && lines.iter().all(short) && lines.iter().any(|l| is_name_line(l, true));
+    if signed { start } else { text.len() }
 }
 
 /// A signature or a name on a line of its own: in Japanese, unpunctuated, at most 20
@@ -797,7 +815,7 @@ fn longest_per_rule(mut hits: Vec<Hit>) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_frame, is_heading_line};
+    use super::{is_frame, is_heading_line, signature_start};
 
     #[test]
     fn a_short_line_heading_the_lines_under_it_is_frame() {
@@ -832,6 +850,22 @@ mod tests {
             ),
         ] {
             assert!(!heading(text, line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_last_paragraph_of_short_lines_with_a_name_is_the_signature() {
+        let letter =
+            "ご確認のほどよろしくお願い申し上げます。\n\n中村 由美\nベビー用品のここっと\n";
+        assert_eq!(signature_start(letter), letter.find('中').unwrap());
+        let signed = "Thank you for your time.\n\nKen Yamada\nYamada Goods\n";
+        assert_eq!(signature_start(signed), signed.find("Ken").unwrap());
+        for unsigned in [
+            "ご確認のほどよろしくお願い申し上げます。\n\nもう無理\n",
+            "Thank you.\n\nfix it now\n",
+            "Thank you.\n\nKen Yamada, who has waited three weeks for an answer\n",
+        ] {
+            assert_eq!(signature_start(unsigned), unsigned.len(), "{unsigned}");
         }
     }
 
