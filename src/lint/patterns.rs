@@ -6,7 +6,8 @@
 //! paragraph. `unless` patterns have a plan of their own, run on the sentence around a hit. A
 //! branch runs on the DFA build.rs embedded for it, or, when that was too big, on a lazy DFA
 //! over the NFA build.rs embedded (`nfacode.rs`), built only once the branch's needles (words
-//! every match holds, `hircode::Needles`) turn up. A whole pattern is compiled (a lazy DFA from
+//! every match holds, `hircode::Needles`) turn up; a plan's first few such searches (a letter's
+//! all) run on a PikeVM over that NFA instead, which costs less than building the lazy DFA. A whole pattern is compiled (a lazy DFA from
 //! the tree `build.rs` parsed, `hircode.rs`) only when it has a branch without prefix literals
 //! or a DFA gives up.
 //!
