@@ -177,6 +177,10 @@ fn is_frame(sentence: &str) -> bool {
         || is_name_line(sentence, unpunctuated)
 }
 
+/// Marks that end or split a clause: a line with none is a heading, a name or a signature, not
+/// prose.
+const CLAUSE_MARKS: [char; 8] = ['。', '.', '!', '?', '！', '？', '、', ','];
+
 /// Where the letter's signature block starts, or the text's length when it has none: the last
 /// paragraph, when it is at most four short unpunctuated lines and one of them is a name
 /// (「中村 由美」 over 「ベビー用品のここっと」, where the shop's name alone reads as prose).
@@ -184,11 +188,7 @@ fn signature_start(text: &str) -> usize {
     let body = text.trim_end();
     let start = body.rfind("\n\n").map_or(0, |i| i + 2);
     let lines: Vec<&str> = body[start..].lines().map(str::trim).collect();
-    let short = |l: &&str| {
-        !l.is_empty()
-            && l.chars().count() <= 30
-            && !l.contains(['。', '.', '!', '?', '！', '？', '、', ','])
-    };
+    let short = |l: &&str| !l.is_empty() && l.chars().count() <= 30 && !l.contains(CLAUSE_MARKS);
     let signed =
         lines.len() <= 4 && lines.iter().all(short) && lines.iter().any(|l| is_name_line(l, true));
     if signed { start } else { text.len() }
@@ -225,8 +225,7 @@ fn is_heading_line(text: &str, sentence: Range<usize>) -> bool {
     let line = text[sentence.clone()].trim();
     // The cheap tests first: this runs for every sentence of a text of any size, so nothing
     // here may scan further than the line itself.
-    if line.contains(['。', '.', '!', '?', '！', '？', '、', ',']) || line.chars().nth(60).is_some()
-    {
+    if line.contains(CLAUSE_MARKS) || line.chars().nth(60).is_some() {
         return false;
     }
     let Some(last) = line.chars().last() else {
