@@ -7,9 +7,9 @@
 //! branch runs on the DFA build.rs embedded for it, or, when that was too big, on a lazy DFA
 //! over the NFA build.rs embedded (`nfacode.rs`), built only once the branch's needles (words
 //! every match holds, `hircode::Needles`) turn up; a plan's first few such searches (a letter's
-//! all) run on a PikeVM over that NFA instead, which costs less than building the lazy DFA. A whole pattern is compiled (a lazy DFA from
-//! the tree `build.rs` parsed, `hircode.rs`) only when it has a branch without prefix literals
-//! or a DFA gives up.
+//! all) run on a PikeVM over that NFA instead, which costs less than building the lazy DFA. A
+//! whole pattern is compiled (a lazy DFA from the tree `build.rs` parsed, `hircode.rs`) only
+//! when it has a branch without prefix literals or a DFA gives up.
 //!
 //! Why: compiling the shipped packs' ~250 patterns as separate regexes (or as a `RegexSet`) took
 //! about 170 ms, far more than linting a letter; one unanchored lazy DFA over all of them (the
@@ -1147,6 +1147,27 @@ impl Plan {
                 .all(|a| a.dfa(&self.compiler).is_some())
     }
 
+    /// [`Plan::scan`] over `runs` in order, stopping at the first whose DFA gave up: `false`
+    /// then, and the caller asks each regex instead.
+    fn scan_runs(
+        &self,
+        caches: &mut Caches,
+        texts: Texts,
+        runs: &[Range<usize>],
+        paragraphs: &[Paragraph],
+        (paragraph_of, record, hits): (
+            &impl Fn(usize) -> usize,
+            &mut impl FnMut(usize, usize, Option<u32>),
+            &mut Vec<Vec<u32>>,
+        ),
+    ) -> bool {
+        runs.iter().all(|run| {
+            let found = (paragraph_of, &mut *record, &mut *hits);
+            self.scan(caches, texts, run.clone(), paragraphs, found)
+                .is_ok()
+        })
+    }
+
     /// Records where the branches match in `run` of `texts`; `Err` when a DFA gives up (a
     /// Unicode word boundary on non-ASCII text) or cannot be built.
     fn scan(
@@ -1255,7 +1276,7 @@ impl Scope {
         let complete = if bytes >= PARALLEL_SCAN && rayon::current_num_threads() > 1 {
             self.scan_in_parallel(
                 texts,
-                &runs,
+                (&runs, bytes),
                 paragraphs,
                 &paragraph_of,
                 &mut record,
@@ -1263,11 +1284,8 @@ impl Scope {
             )
         } else {
             self.plan.with(|plan, caches| {
-                runs.iter().all(|run| {
-                    let found = (&paragraph_of, &mut record, &mut hits);
-                    plan.scan(caches, texts, run.clone(), paragraphs, found)
-                        .is_ok()
-                })
+                let found = (&paragraph_of, &mut record, &mut hits);
+                plan.scan_runs(caches, texts, &runs, paragraphs, found)
             })
         };
         // Overlapping hits come by where they end: a longer literal can start earlier.
@@ -1304,14 +1322,13 @@ impl Scope {
     fn scan_in_parallel(
         &self,
         texts: Texts,
-        runs: &[Range<usize>],
+        (runs, bytes): (&[Range<usize>], usize),
         paragraphs: &[Paragraph],
         paragraph_of: &(impl Fn(usize) -> usize + Sync),
         record: &mut impl FnMut(usize, usize, Option<u32>),
         hits: &mut Vec<Vec<u32>>,
     ) -> Option<bool> {
         use rayon::prelude::*;
-        let bytes: usize = runs.iter().map(|r| r.len()).sum();
         // A few groups per thread, so that one slow group does not leave a thread idle.
         let per_group = bytes.div_ceil(rayon::current_num_threads() * 4).max(1);
         let mut groups = Vec::new();
@@ -1330,11 +1347,8 @@ impl Scope {
                 self.plan.with(|plan, caches| {
                     let (mut records, mut hits) = (Vec::new(), Vec::new());
                     let mut record = |id, paragraph, branch| records.push((id, paragraph, branch));
-                    let ok = group.iter().all(|run| {
-                        let found = (paragraph_of, &mut record, &mut hits);
-                        plan.scan(caches, texts, run.clone(), paragraphs, found)
-                            .is_ok()
-                    });
+                    let found = (paragraph_of, &mut record, &mut hits);
+                    let ok = plan.scan_runs(caches, texts, group, paragraphs, found);
                     (records, hits, ok)
                 })
             })
