@@ -70,7 +70,12 @@ fn lint_english_revisions_human() {
 
 #[test]
 fn lint_japanese_json_lint_section() {
+    // A learned rule's message carries its score, which moves with every retraining on the
+    // corpus; the snapshot pins which findings there are, not the model's numbers.
     let out = stdout_of(&["examples/revisions/ja", "--format", "json"]);
+    let out = regex::Regex::new(r"[0-9]+/100")
+        .unwrap()
+        .replace_all(&out, "N/100");
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     let lint: Vec<&serde_json::Value> = value["pairs"]
         .as_array()
