@@ -14,8 +14,24 @@ use crate::text::{Folded, Lang, LineIndex, Paragraph, paragraphs_and_lang, sente
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
-/// From how many sentences a text's are scored on rayon's threads: a letter holds a few dozen.
+/// From how many sentences a text's work is shared out among rayon's threads: a letter holds a
+/// few dozen.
 const PARALLEL_SENTENCES: usize = 2048;
+
+/// `f` of each item, in order: on rayon's threads when `parallel` (a long text), else on this
+/// one, which starts no pool.
+fn map_in_order<T: Sync, R: Send>(
+    items: &[T],
+    parallel: bool,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    if parallel {
+        use rayon::prelude::*;
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
 
 /// Which language's rules to apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -102,14 +118,9 @@ impl Doc<'_> {
                 // Truncated, so `score > max` is `probability >= (max + 1) / 100`.
                 p.map(|p| (p * 100.0) as u8)
             };
-            // Sentences are scored apart: a long text's are shared out among rayon's threads
-            // (a letter's few stay on this one, which starts no pool).
-            if self.sentences.len() >= PARALLEL_SENTENCES {
-                use rayon::prelude::*;
-                self.sentences.par_iter().map(score).collect()
-            } else {
-                self.sentences.iter().map(score).collect()
-            }
+            // Sentences are scored apart, so a long text's can be shared out.
+            let parallel = self.sentences.len() >= PARALLEL_SENTENCES;
+            map_in_order(&self.sentences, parallel, score)
         })
     }
 
@@ -480,38 +491,29 @@ impl Linter {
         let seen = self.patterns.scan(doc.text(), &doc.paragraphs);
         let mut hits = Vec::new();
         self.phrases.scan(&doc, &mut hits);
-        // Only the paragraphs where the one-pass scan saw a rule's pattern end.
+        // Each `regex` rule's hits, from only the paragraphs where the one-pass scan saw its
+        // pattern end. A long text's rules are matched on rayon's threads, each rule's hits kept
+        // together and in rule order, as on one thread.
         let (all, paragraphs, seen_ref) = (doc.text(), &doc.paragraphs, &seen);
-        let rule_hits = |i: usize, out: &mut Vec<Hit>| {
+        let rule_hits = |&i: &usize| {
+            let mut out = Vec::new();
             let rule = &self.rules[i];
             if let Matcher::Regex(p) = &rule.matcher {
                 for &para in self.patterns.fired(seen_ref, i) {
                     let range = paragraphs[para as usize].range.clone();
                     let spans =
                         |re: &_, range| self.patterns.spans(seen_ref, i, re, all, para, range);
-                    p.hits(i, rule, all, range, spans, out);
+                    p.hits(i, rule, all, range, spans, &mut out);
                 }
             }
+            out
         };
-        let regex_rules = (0..self.rules.len())
-            .filter(|&i| matches!(self.rules[i].matcher, Matcher::Regex(_)) && active(i));
-        if doc.sentences.len() >= PARALLEL_SENTENCES {
-            // A long text's rules are matched on rayon's threads, each rule's hits kept together
-            // and in rule order, as on one thread.
-            use rayon::prelude::*;
-            let rules: Vec<usize> = regex_rules.collect();
-            let found: Vec<Vec<Hit>> = rules
-                .par_iter()
-                .map(|&i| {
-                    let mut out = Vec::new();
-                    rule_hits(i, &mut out);
-                    out
-                })
-                .collect();
-            hits.extend(found.into_iter().flatten());
-        } else {
-            regex_rules.for_each(|i| rule_hits(i, &mut hits));
-        }
+        let rules: Vec<usize> = (0..self.rules.len())
+            .filter(|&i| matches!(self.rules[i].matcher, Matcher::Regex(_)) && active(i))
+            .collect();
+        let parallel = doc.sentences.len() >= PARALLEL_SENTENCES;
+        let found = map_in_order(&rules, parallel, rule_hits);
+        hits.extend(found.into_iter().flatten());
         // Every match before exceptions, with its category, by start (see `excepted`).
         let mut matched: Vec<(Category, Range<usize>)> = hits
             .iter()
