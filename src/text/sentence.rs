@@ -35,12 +35,14 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                     .chars()
                     .next_back()
                     .is_some_and(|p| p.is_ascii_alphanumeric())
-                && chars
-                    .peek()
-                    .is_some_and(|&(_, n)| n.is_alphanumeric() && !n.is_ascii_alphanumeric())
+                && chars.peek().is_some_and(|&(_, n)| {
+                    (n.is_alphanumeric() && !n.is_ascii_alphanumeric())
+                        || (n.is_ascii_alphanumeric() && in_token_with_digit(text, i))
+                })
             {
                 // Inside a password or a name that Japanese text runs on from:
-                // 「Hanako2024!にしてあります」, 「Yahoo!ショッピング」.
+                // 「Hanako2024!にしてあります」, 「Yahoo!ショッピング」, "Br1ght!Goods". A word with
+                // no digit splits: "help!I am" is two sentences typed without a space.
                 continue;
             }
             let mut end = i + c.len_utf8();
@@ -66,6 +68,18 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
+}
+
+/// Whether the run of non-space characters around byte `at` of `text` holds an ASCII digit
+/// within 32 characters of `at` (a password is short; a long run must not make this quadratic).
+fn in_token_with_digit(text: &str, at: usize) -> bool {
+    let has_digit = |chars: &mut dyn Iterator<Item = char>| {
+        chars
+            .take(32)
+            .take_while(|c| !c.is_whitespace())
+            .any(|c| c.is_ascii_digit())
+    };
+    has_digit(&mut text[..at].chars().rev()) || has_digit(&mut text[at..].chars())
 }
 
 fn is_hard_wrap(text: &str, newline: usize) -> bool {
@@ -119,6 +133,14 @@ mod tests {
         assert_eq!(
             split("It failed again! Why?"),
             vec!["It failed again!", "Why?"]
+        );
+        assert_eq!(
+            split("Log in with Br1ght!Goods to see it. Please help!I am lost."),
+            vec![
+                "Log in with Br1ght!Goods to see it.",
+                "Please help!",
+                "I am lost."
+            ]
         );
     }
 
