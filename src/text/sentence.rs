@@ -54,6 +54,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                     break;
                 }
             }
+            if matches!(c, '!' | '?') && ends_password(text, i, end) {
+                continue;
+            }
             end
         } else if c == '\n' {
             if is_hard_wrap(text, i) {
@@ -80,6 +83,19 @@ fn in_token_with_digit(text: &str, at: usize) -> bool {
             .any(|c| c.is_ascii_digit())
     };
     has_digit(&mut text[..at].chars().rev()) || has_digit(&mut text[at..].chars())
+}
+
+/// Whether the marks from `at` to `end` close a token with a digit and run on into a lowercase
+/// word: "I changed it to Hunter22!! on the 5th" ends a password there, not a sentence.
+fn ends_password(text: &str, at: usize, end: usize) -> bool {
+    let mut rest = text[end..].chars();
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_ascii_alphanumeric())
+        && rest.next() == Some(' ')
+        && rest.next().is_some_and(|n| n.is_ascii_lowercase())
+        && in_token_with_digit(text, at)
 }
 
 fn is_hard_wrap(text: &str, newline: usize) -> bool {
@@ -140,6 +156,14 @@ mod tests {
                 "Log in with Br1ght!Goods to see it.",
                 "Please help!",
                 "I am lost."
+            ]
+        );
+        assert_eq!(
+            split("I changed it to Hunter22!! on the 5th. It failed again!! why?"),
+            vec![
+                "I changed it to Hunter22!! on the 5th.",
+                "It failed again!!",
+                "why?"
             ]
         );
     }
