@@ -1968,6 +1968,41 @@ mod tests {
         );
     }
 
+    /// A branch without prefix literals makes its whole pattern compile at run time whenever the
+    /// pattern fires (about 25M instructions, more than linting a letter): a shipped pattern
+    /// starts every branch with words or digits (`\d+日以内`, not `[0-9０-９]+日以内`, which gave no
+    /// prefixes; the text is width-folded before matching anyway).
+    #[test]
+    fn every_branch_of_a_shipped_scanning_pattern_has_prefixes() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        // Patterns led by a character class on purpose (an e-mail address, a run of capitals,
+        // an emoji): their whole-pattern DFA is small.
+        let known = [
+            "[A-Za-z0-9._%+-]+@",
+            "[A-Z0-9._%+-]+@",
+            "\\b[A-Z]{2,}",
+            "\\((?:怒|泣",
+        ];
+        let mut without = Vec::new();
+        for source in &index.sources {
+            if known.iter().any(|k| source.as_str().starts_with(k)) {
+                continue;
+            }
+            let (code, _) = prebuilt(source.as_str()).unwrap();
+            for branch in hircode::decode_branches(&mut &code[..]).unwrap() {
+                if branch.prefixes.is_none() {
+                    without.push(format!("{} in `{:.60}`", branch.hir, source.as_str()));
+                }
+            }
+        }
+        assert!(
+            without.is_empty(),
+            "branches without prefixes:\n{}",
+            without.join("\n")
+        );
+    }
+
     #[test]
     fn every_match_of_a_pack_branch_holds_one_of_its_needles() {
         let rules = embedded_rules();
