@@ -30,6 +30,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             {
                 continue; // "e.g", "3.5", "amazon.co.jp"
             }
+            if c == '.' && after_title(text, i) {
+                continue; // "Dr. Anna Krüger", "Mr. Tanaka"
+            }
             if matches!(c, '!' | '?')
                 && text[..i]
                     .chars()
@@ -71,6 +74,13 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     }
     push_trimmed(text, start..text.len(), &mut out);
     out
+}
+
+/// Whether the full stop at byte `at` ends a title written before a name ("Dr.", "Mrs.").
+fn after_title(text: &str, at: usize) -> bool {
+    const TITLES: [&str; 6] = ["Dr", "Mr", "Mrs", "Ms", "Prof", "St"];
+    let word = text[..at].rsplit(|c: char| !c.is_ascii_alphabetic()).next();
+    word.is_some_and(|w| TITLES.contains(&w))
 }
 
 /// Whether the run of non-space characters around byte `at` of `text` holds an ASCII digit
@@ -157,6 +167,10 @@ mod tests {
                 "Please help!",
                 "I am lost."
             ]
+        );
+        assert_eq!(
+            split("Our lawyer, Dr. Anna Krüger, checked it. Thanks."),
+            vec!["Our lawyer, Dr. Anna Krüger, checked it.", "Thanks."]
         );
         assert_eq!(
             split("I changed it to Hunter22!! on the 5th. It failed again!! why?"),
