@@ -34,10 +34,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 continue; // "Dr. Anna Krüger", "Mr. Tanaka"
             }
             if matches!(c, '!' | '?')
-                && text[..i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| p.is_ascii_alphanumeric())
+                && ascii_alphanumeric_before(text, i)
                 && chars.peek().is_some_and(|&(_, n)| {
                     (n.is_alphanumeric() && !n.is_ascii_alphanumeric())
                         || (n.is_ascii_alphanumeric() && in_token_with_digit(text, i))
@@ -76,6 +73,13 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+fn ascii_alphanumeric_before(text: &str, at: usize) -> bool {
+    text[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_ascii_alphanumeric())
+}
+
 /// Whether the full stop at byte `at` ends a title written before a name ("Dr.", "Mrs.").
 fn after_title(text: &str, at: usize) -> bool {
     const TITLES: [&str; 6] = ["Dr", "Mr", "Mrs", "Ms", "Prof", "St"];
@@ -99,10 +103,7 @@ fn in_token_with_digit(text: &str, at: usize) -> bool {
 /// word: "I changed it to Hunter22!! on the 5th" ends a password there, not a sentence.
 fn ends_password(text: &str, at: usize, end: usize) -> bool {
     let mut rest = text[end..].chars();
-    text[..at]
-        .chars()
-        .next_back()
-        .is_some_and(|p| p.is_ascii_alphanumeric())
+    ascii_alphanumeric_before(text, at)
         && rest.next() == Some(' ')
         && rest.next().is_some_and(|n| n.is_ascii_lowercase())
         && in_token_with_digit(text, at)
