@@ -94,6 +94,11 @@ impl Doc<'_> {
         lang_in(&self.paragraphs, at)
     }
 
+    /// Whether the text is long enough for its work to be shared out among rayon's threads.
+    fn is_long(&self) -> bool {
+        self.sentences.len() >= PARALLEL_SENTENCES
+    }
+
     fn sentence_around(&self, at: usize) -> Range<usize> {
         let i = self.sentences.partition_point(|s| s.end <= at);
         match self.sentences.get(i) {
@@ -119,8 +124,7 @@ impl Doc<'_> {
                 p.map(|p| (p * 100.0) as u8)
             };
             // Sentences are scored apart, so a long text's can be shared out.
-            let parallel = self.sentences.len() >= PARALLEL_SENTENCES;
-            map_in_order(&self.sentences, parallel, score)
+            map_in_order(&self.sentences, self.is_long(), score)
         })
     }
 
@@ -511,8 +515,7 @@ impl Linter {
         let rules: Vec<usize> = (0..self.rules.len())
             .filter(|&i| matches!(self.rules[i].matcher, Matcher::Regex(_)) && active(i))
             .collect();
-        let parallel = doc.sentences.len() >= PARALLEL_SENTENCES;
-        let found = map_in_order(&rules, parallel, rule_hits);
+        let found = map_in_order(&rules, doc.is_long(), rule_hits);
         hits.extend(found.into_iter().flatten());
         // Every match before exceptions, with its category, by start (see `excepted`).
         let mut matched: Vec<(Category, Range<usize>)> = hits
