@@ -20,15 +20,18 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.get_output().stdout.clone()).unwrap()
 }
 
-/// `appeal diff` on the Japanese revisions, run from a copy of them beside a `.appeal.yaml` that
+/// `appeal diff` on the revisions in `lang`, run from a copy of them beside a `.appeal.yaml` that
 /// turns the learned packs off. Their snapshots pin how the differ sorts findings into fixed,
 /// introduced and kept; a learned score near its cut moves with every retraining on the corpus,
 /// so a finding from it would come and go with corpus edits that have nothing to do with diff.
-fn japanese_stdout_without_learned(test: &str, args: &[&str]) -> String {
-    let dir = std::env::temp_dir().join(format!("appeal-diff-{test}-{}", std::process::id()));
-    let revisions = dir.join("examples/revisions/ja");
+fn stdout_without_learned(lang: &str, test: &str, args: &[&str]) -> String {
+    let dir =
+        std::env::temp_dir().join(format!("appeal-diff-{lang}-{test}-{}", std::process::id()));
+    let revisions = dir.join("examples/revisions").join(lang);
     std::fs::create_dir_all(&revisions).unwrap();
-    let shipped = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/revisions/ja");
+    let shipped = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/revisions")
+        .join(lang);
     for entry in std::fs::read_dir(shipped).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, revisions.join(path.file_name().unwrap())).unwrap();
@@ -41,7 +44,7 @@ fn japanese_stdout_without_learned(test: &str, args: &[&str]) -> String {
     let out = appeal()
         .current_dir(&dir)
         .arg("diff")
-        .arg("examples/revisions/ja")
+        .arg(format!("examples/revisions/{lang}"))
         .args(args)
         .assert()
         .success();
@@ -89,17 +92,17 @@ fn english_last_pair_json() {
 
 #[test]
 fn lint_japanese_revisions_human() {
-    insta::assert_snapshot!(japanese_stdout_without_learned("human", &[]));
+    insta::assert_snapshot!(stdout_without_learned("ja", "human", &[]));
 }
 
 #[test]
 fn lint_english_revisions_human() {
-    insta::assert_snapshot!(stdout_of(&["examples/revisions/en"]));
+    insta::assert_snapshot!(stdout_without_learned("en", "human", &[]));
 }
 
 #[test]
 fn lint_japanese_json_lint_section() {
-    let out = japanese_stdout_without_learned("json", &["--format", "json"]);
+    let out = stdout_without_learned("ja", "json", &["--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&out).unwrap();
     let lint: Vec<&serde_json::Value> = value["pairs"]
         .as_array()
