@@ -403,8 +403,12 @@ fn prefixes_within(lowered: &Hir, budget: usize) -> Prefixes {
 /// At most this many bytes of a lead (eight Japanese characters).
 pub(crate) const LEAD_BYTES: usize = 24;
 
-/// At most this many leads per branch: each is compared at every hit of the branch's prefixes.
-const MAX_LEADS: usize = 32;
+/// At most this many leads per branch. A prefix literal's leads are sorted and walked a byte at
+/// a time at its hits ([`super::leads::Leads::pick`]), so a long list costs little; a branch
+/// with more (or none) runs at every hit of its prefixes. At 32, branches such as
+/// `(?:I|we)(?:'ve|\s+have)\s+…` ran at every `i `: 128 ran a folder of letters in 8% fewer
+/// instructions and 8% less time, and the 10 MB corpus in 15% less.
+const MAX_LEADS: usize = 128;
 
 /// A branch's leads: the literals every match starts with, like its prefixes but longer and
 /// read through runs of spaces, so that `I\s+will\s+never` leads with `i will never` where its
