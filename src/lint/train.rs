@@ -56,7 +56,10 @@ pub fn train(samples: &[Sample], script: Script) -> Vec<u8> {
             weights[j * k + c] = v;
         }
     }
-    for v in biases.iter().chain(&idf).chain(&weights) {
+    // Each bucket's idf, then its weights (see `learn`'s layout).
+    let buckets = idf.iter().zip(weights.chunks_exact(k));
+    let per_bucket = buckets.flat_map(|(idf, w)| std::iter::once(idf).chain(w));
+    for v in biases.iter().chain(per_bucket) {
         bytes.extend_from_slice(&v.to_le_bytes());
     }
     debug_assert_eq!(bytes.len(), MODEL_BYTES);
