@@ -199,9 +199,16 @@ fn main() {
         // fifth of linting a large text).
         hircode::put(&mut out, branches.len() as u32);
         for (b, place) in branches.iter().zip(&mut places) {
-            let hir = b.caseless.as_ref().unwrap_or(&b.hir);
-            let nfa = b.prefixes.as_ref().and_then(|_| anchored_nfa(hir));
-            let dfa = nfa.as_ref().and_then(anchored_dfa).unwrap_or_default();
+            // A branch without prefixes gets its NFA (of its tree as written: it runs on the
+            // text itself) but no DFA: patterns.rs simulates it on an `unless` sentence.
+            let nfa = match &b.prefixes {
+                Some(_) => anchored_nfa(b.caseless.as_ref().unwrap_or(&b.hir)),
+                None => anchored_nfa(&b.hir),
+            };
+            let dfa = (b.prefixes.as_ref())
+                .and(nfa.as_ref())
+                .and_then(anchored_dfa)
+                .unwrap_or_default();
             let nfa = nfa
                 .and_then(|nfa| nfacode::encode(&nfa))
                 .unwrap_or_default();
@@ -404,6 +411,7 @@ fn plan(
     for (at, branch) in rest {
         put(&mut out, at as u32);
         place(&mut out, branch.tree);
+        place(&mut out, branch.automata[1]);
     }
     // Per literal, where its `Leads` start after this index, then each one encoded.
     let mut starts = vec![Vec::new(); literals.len()];

@@ -8,6 +8,7 @@ mod leads;
 pub(crate) mod learn;
 mod metric;
 mod nfacode;
+mod nfasim;
 mod pack;
 mod patterns;
 mod phrases;

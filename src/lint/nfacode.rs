@@ -21,15 +21,15 @@ pub(crate) fn config() -> thompson::Config {
         .nfa_size_limit(Some(256 << 20))
 }
 
-const BYTE_RANGE: u8 = 0;
-const SPARSE: u8 = 1;
-const LOOK: u8 = 2;
-const UNION: u8 = 3;
-const BINARY_UNION: u8 = 4;
-const FAIL: u8 = 5;
-const MATCH: u8 = 6;
-const CAPTURE_START: u8 = 7;
-const CAPTURE_END: u8 = 8;
+pub(crate) const BYTE_RANGE: u8 = 0;
+pub(crate) const SPARSE: u8 = 1;
+pub(crate) const LOOK: u8 = 2;
+pub(crate) const UNION: u8 = 3;
+pub(crate) const BINARY_UNION: u8 = 4;
+pub(crate) const FAIL: u8 = 5;
+pub(crate) const MATCH: u8 = 6;
+pub(crate) const CAPTURE_START: u8 = 7;
+pub(crate) const CAPTURE_END: u8 = 8;
 
 /// Appends `nfa`'s encoding; `None` (nothing worth writing) for an NFA with states this encoding
 /// does not hold (several patterns, dense states) or another look matcher. Capture groups are
@@ -128,19 +128,7 @@ fn read_list<T>(
 }
 
 /// Rebuilds the NFA [`encode`] wrote; `None` on bytes it did not write.
-pub(crate) fn decode(bytes: &[u8]) -> Option<NFA> {
-    decode_with(bytes, false)
-}
-
-/// [`decode`], with its match wrapped in capture group 0, so that a PikeVM over it reports
-/// where the match ends (an NFA compiled without capture groups only says whether it matched).
-/// The states keep their ids; group 0's start and the match come after them. `None` for an NFA
-/// with capture groups of its own.
-pub(crate) fn decode_spanned(bytes: &[u8]) -> Option<NFA> {
-    decode_with(bytes, true)
-}
-
-fn decode_with(mut bytes: &[u8], spanned: bool) -> Option<NFA> {
+pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
     let bytes = &mut bytes;
     let len = get(bytes)?;
     // Every id names one of the `len` states (`Builder::build` would panic on another).
@@ -179,9 +167,7 @@ fn decode_with(mut bytes: &[u8], spanned: bool) -> Option<NFA> {
             }
             BINARY_UNION => builder.add_union(vec![id(bytes)?, id(bytes)?]),
             FAIL => builder.add_fail(),
-            MATCH if spanned => builder.add_capture_end(StateID::new(len as usize + 1).ok()?, 0),
             MATCH => builder.add_match(),
-            CAPTURE_START | CAPTURE_END if spanned => return None,
             CAPTURE_START => {
                 let (next, group) = (id(bytes)?, get(bytes)?);
                 let name = match get(bytes)?.checked_sub(1) {
@@ -202,17 +188,6 @@ fn decode_with(mut bytes: &[u8], spanned: bool) -> Option<NFA> {
     if !bytes.is_empty() {
         return None;
     }
-    let (anchored, pattern) = if spanned {
-        let group = builder.add_capture_start(pattern, 0, None).ok()?;
-        let matched = builder.add_match().ok()?;
-        if group.as_usize() != len as usize || matched.as_usize() != len as usize + 1 {
-            return None;
-        }
-        let wrapped = |sid: StateID| if sid == pattern { group } else { sid };
-        (wrapped(anchored), group)
-    } else {
-        (anchored, pattern)
-    };
     builder.finish_pattern(pattern).ok()?;
     builder.build(anchored, unanchored).ok()
 }
@@ -261,53 +236,5 @@ mod tests {
         };
         assert_eq!(names(&back), names(&captures));
         assert_eq!(names(&back)[1].as_deref(), Some("a"));
-    }
-
-    /// patterns.rs runs a branch on a PikeVM over `decode_spanned` until it builds the lazy
-    /// DFA: both must end every anchored match at the same place, earliest or not.
-    #[test]
-    fn a_pikevm_over_the_spanned_nfa_ends_where_the_lazy_dfa_does() {
-        use regex_automata::hybrid::dfa::DFA;
-        use regex_automata::nfa::thompson::pikevm::PikeVM;
-        use regex_automata::{Anchored, Input};
-        let haystacks = [
-            "Your team made a mistake. your own fault, not mine; your  X fault",
-            "御社のミスです。御社の対応の誤りであり、御社はミス",
-            "I understand that my late reply to the notice triggered it. my x caused",
-        ];
-        // Word boundaries as the packs' become (`hircode::ascii_classes`).
-        for pattern in [
-            r"(?i)(?-u:\b)your\s+(?-u:\w)+\s+(?:fault|mistake)(?-u:\b)",
-            "御社[^。]{0,9}(?:ミス|誤り)",
-            r"(?i)(?-u:\b)I\s+understand\s+(?:that\s+)?my\s+[^.\n]{0,60}(?-u:\b)(?:triggered|caused)(?-u:\b)",
-            r"(?i)(?-u:\b)my\s+(?-u:\w)+|x|(?:late|reply)\s",
-        ] {
-            let code = encode(&compile(pattern)).unwrap();
-            let vm = PikeVM::new_from_nfa(decode_spanned(&code).unwrap()).unwrap();
-            let dfa = DFA::builder()
-                .configure(DFA::config().unicode_word_boundary(true))
-                .build_from_nfa(decode(&code).unwrap())
-                .unwrap();
-            let (mut pike, mut lazy) = (vm.create_cache(), dfa.create_cache());
-            let mut found = 0;
-            for text in haystacks {
-                let starts = (0..text.len()).filter(|&at| text.is_char_boundary(at));
-                for (start, earliest) in starts.flat_map(|at| [(at, false), (at, true)]) {
-                    let input = Input::new(text)
-                        .range(start..)
-                        .anchored(Anchored::Yes)
-                        .earliest(earliest);
-                    let by_pike = vm.find(&mut pike, input.clone()).map(|m| m.end());
-                    let by_dfa = dfa.try_search_fwd(&mut lazy, &input).unwrap();
-                    let by_dfa = by_dfa.map(|m| m.offset());
-                    assert_eq!(by_pike, by_dfa, "{pattern} at {start} in {text:?}");
-                    found += usize::from(by_pike.is_some());
-                }
-            }
-            assert!(found > 0, "{pattern} matched nowhere");
-        }
-        // An NFA with capture groups of its own is not wrapped.
-        let captures = thompson::NFA::new(r"(a)b").unwrap();
-        assert!(decode_spanned(&encode(&captures).unwrap()).is_none());
     }
 }

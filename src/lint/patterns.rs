@@ -7,7 +7,8 @@
 //! branch runs on the DFA build.rs embedded for it, or, when that was too big, on a lazy DFA
 //! over the NFA build.rs embedded (`nfacode.rs`), built only once the branch's needles (words
 //! every match holds, `hircode::Needles`) turn up; a plan's first few such searches (a letter's
-//! all) run on a PikeVM over that NFA instead, which costs less than building the lazy DFA. A
+//! all) run on a simulation of that NFA instead (`nfasim.rs`), which costs far less than
+//! building the lazy DFA. A
 //! whole pattern is compiled (a lazy DFA from the tree `build.rs` parsed, `hircode.rs`) only
 //! when it has a branch without prefix literals or a DFA gives up.
 //!
@@ -18,6 +19,7 @@
 use super::hircode::{self, ascii_classes};
 use super::leads::Leads;
 use super::nfacode;
+use super::nfasim;
 use super::rule::{Matcher, Rule};
 use crate::text::{Lang, Paragraph};
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
@@ -28,10 +30,7 @@ use regex_automata::hybrid::{
     self,
     dfa::{Cache, DFA, OverlappingState},
 };
-use regex_automata::nfa::thompson::{
-    self,
-    pikevm::{self, PikeVM},
-};
+use regex_automata::nfa::thompson;
 use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::Hir;
 use std::borrow::Cow;
@@ -460,13 +459,18 @@ struct Plan {
     literals: Vec<Cow<'static, [u8]>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
-    /// How many searches ran on a PikeVM ([`Anchor::pike`]), all branches together: past
-    /// [`PIKE_RUNS`], branches get their lazy DFAs, which a folder of letters builds anyway.
-    pike_runs: AtomicU32,
+    /// How many searches ran on a simulated NFA ([`Anchor::sim`]), all branches together: past
+    /// [`SIM_RUNS`], branches get their lazy DFAs, which a folder of letters builds anyway.
+    sim_runs: AtomicU32,
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
     rest_branches: Vec<(usize, Tree)>,
+    /// Their NFAs from build.rs, to simulate on an `unless` sentence ([`Plan::rest_match`]).
+    rest_sims: Vec<Sim>,
+    /// How many sentences [`Plan::rest_match`] simulated: past [`SIM_RUNS`], the patterns'
+    /// lazy DFAs (built once, then faster) take over, as in a large text.
+    rest_sim_runs: AtomicU32,
     /// Their automaton, made when a scan first needs it: a plan of `unless` patterns never
     /// does. `None` when it cannot be built.
     rest: OnceLock<Option<Rest>>,
@@ -570,11 +574,16 @@ struct Anchor {
     /// bytes, and its lazy DFA made nearly every byte a new state, at about 5,000 instructions
     /// each. `None` when it has no NFA from build.rs (a user pack's branch), or one with a
     /// Unicode word boundary, where the lazy DFA gives up (the slower path decides, as before).
-    pike: OnceLock<Option<Box<PikeVM>>>,
+    sim: OnceLock<Option<Box<nfasim::Nfa>>>,
     sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
 }
+
+/// The longest sentence whose `unless` branches without prefixes are simulated
+/// ([`Plan::rest_match`]) rather than searched by the pattern's lazy DFA, which is faster once
+/// built.
+const SIM_TEXT: usize = 4 << 10;
 
 /// After this many checks with its embedded DFA, a branch is compiled to a lazy DFA. A check
 /// on the sparse DFA cost about 110 instructions, most of them walking transitions: at 64
@@ -587,9 +596,10 @@ const HOT_BRANCH: u32 = 64;
 /// once, but many of them do not.
 const NEEDLE_CHECKS: u32 = 32;
 
-/// A plan's searches on PikeVMs ([`Anchor::pike`]): a letter runs about 25. Each costs about
-/// 100,000 instructions, wasted where the branch gets its lazy DFA afterwards (a folder).
-const PIKE_RUNS: u32 = 32;
+/// A plan's searches on simulated NFAs ([`Anchor::sim`]): a letter runs about 25. Each costs
+/// tens of thousands of instructions, wasted where the branch gets its lazy DFA afterwards (a
+/// folder).
+const SIM_RUNS: u32 = 32;
 
 #[derive(Debug)]
 enum Tree {
@@ -623,13 +633,7 @@ impl Anchor {
     fn dfa(&self, compiler: &Mutex<thompson::Compiler>) -> Option<&DFA> {
         self.dfa
             .get_or_init(|| {
-                // The PikeVM's NFA when it has one (group 0 is no state of a DFA's): decoding
-                // it again cost a folder of letters 1%.
-                let decoded = match self.pike.get() {
-                    Some(Some(vm)) => Some(vm.get_nfa().clone()),
-                    _ => nfacode::decode(self.nfa),
-                };
-                let nfa = match decoded {
+                let nfa = match nfacode::decode(self.nfa) {
                     Some(nfa) => nfa,
                     None => {
                         let hir = self.caseless.as_ref().unwrap_or(&self.tree).hir()?;
@@ -645,27 +649,27 @@ impl Anchor {
             .as_deref()
     }
 
-    /// The PikeVM over the branch's NFA (see [`Anchor::pike`]).
-    fn pike(&self) -> Option<&PikeVM> {
-        self.pike
+    /// The branch's NFA, to simulate (see [`Anchor::sim`]).
+    fn sim(&self) -> Option<&nfasim::Nfa> {
+        self.sim
             .get_or_init(|| {
-                let nfa = nfacode::decode_spanned(self.nfa)?;
-                if nfa.look_set_any().contains_word_unicode() {
-                    return None;
-                }
-                PikeVM::new_from_nfa(nfa).ok().map(Box::new)
+                let nfa = nfasim::Nfa::decode(self.nfa)?;
+                (!nfa.has_unicode_word()).then(|| Box::new(nfa))
             })
             .as_deref()
     }
 }
+
+/// A branch's NFA encoded by build.rs, and its simulation, read from it on first use.
+type Sim = (&'static [u8], OnceLock<Option<Box<nfasim::Nfa>>>);
 
 /// One thread's working memory for a plan: a lazy-DFA cache per anchored branch (made on first
 /// use) and one for the unprefixed branches, and per branch what its last needle search found.
 #[derive(Debug, Default)]
 struct Caches {
     anchored: Vec<Option<Box<Cache>>>,
-    /// Per anchored branch, its PikeVM's cache (made on first use).
-    pike: Vec<Option<Box<pikevm::Cache>>>,
+    /// The working memory of NFA simulations, shared by the branches.
+    sim: nfasim::Scratch,
     rest: Option<Cache>,
     /// Valid for one haystack: cleared by [`Caches::for_haystack`].
     needles: Vec<Option<NeedleSearch>>,
@@ -735,6 +739,7 @@ impl Plan {
         let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(ids.len() * 8);
         let mut anchored = Vec::with_capacity(ids.len() * 2);
         let mut rest_branches = Vec::new();
+        let mut rest_sims = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
             for (tree, caseless, (prefixes, shifted, leads, needles), (embedded, nfa)) in
@@ -743,6 +748,7 @@ impl Plan {
                 let Some(prefixes) = prefixes else {
                     has_rest.insert(id);
                     rest_branches.push((id, tree));
+                    rest_sims.push((nfa, OnceLock::new()));
                     continue;
                 };
                 let b = anchored.len() as u32;
@@ -768,7 +774,7 @@ impl Plan {
                     embedded,
                     nfa,
                     dfa: OnceLock::new(),
-                    pike: OnceLock::new(),
+                    sim: OnceLock::new(),
                     sparse: OnceLock::new(),
                     uses: AtomicU32::new(0),
                 });
@@ -783,9 +789,11 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
-            pike_runs: AtomicU32::new(0),
+            sim_runs: AtomicU32::new(0),
             has_rest,
             rest_branches,
+            rest_sims,
+            rest_sim_runs: AtomicU32::new(0),
             rest: OnceLock::new(),
             leads_code: &[],
         })
@@ -861,14 +869,19 @@ impl Plan {
                 embedded: (!dfa.is_empty()).then_some(dfa),
                 nfa: part(bytes)?,
                 dfa: OnceLock::new(),
-                pike: OnceLock::new(),
+                sim: OnceLock::new(),
                 sparse: OnceLock::new(),
                 uses: AtomicU32::new(0),
             })
         })?;
-        let rest_branches = read_n(get(bytes)?, || {
-            Some((*ids.get(get(bytes)?)?, Tree::Code(part(bytes)?)))
+        let rest = read_n(get(bytes)?, || {
+            let id = *ids.get(get(bytes)?)?;
+            Some((
+                (id, Tree::Code(part(bytes)?)),
+                (part(bytes)?, OnceLock::new()),
+            ))
         })?;
+        let (rest_branches, rest_sims): (Vec<_>, Vec<_>) = rest.into_iter().unzip();
         // Left as it is: a literal's leads are read when it is first hit.
         if bytes.len() < literals.len() * 4 {
             return None;
@@ -888,9 +901,11 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
-            pike_runs: AtomicU32::new(0),
+            sim_runs: AtomicU32::new(0),
             has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
             rest_branches,
+            rest_sims,
+            rest_sim_runs: AtomicU32::new(0),
             rest: OnceLock::new(),
             leads_code,
         })
@@ -913,6 +928,27 @@ impl Plan {
         picked.sort_unstable();
         picked.dedup();
         (!picked.is_empty()).then_some(picked)
+    }
+
+    /// Whether a branch without prefixes of pattern `id` matches in `text` (an `unless`
+    /// sentence, on its own), by simulating its NFA; `None` when one has no NFA from build.rs
+    /// or a Unicode word boundary. Building the whole pattern's lazy DFA for one sentence cost
+    /// a tenth of linting a letter.
+    fn rest_match(&self, caches: &mut Caches, text: &str, id: usize) -> Option<bool> {
+        if text.len() > SIM_TEXT || self.rest_sim_runs.fetch_add(1, Ordering::Relaxed) >= SIM_RUNS {
+            return None;
+        }
+        let branches = self.rest_branches.iter().zip(&self.rest_sims);
+        for (_, (code, sim)) in branches.filter(|((b, _), _)| *b == id) {
+            let nfa = sim.get_or_init(|| {
+                let nfa = nfasim::Nfa::decode(code)?;
+                (!nfa.has_unicode_word()).then(|| Box::new(nfa))
+            });
+            if nfa.as_deref()?.is_match(&mut caches.sim, text.as_bytes()) {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 
     /// The leads of literal `literal` that build.rs derived, if it did.
@@ -1014,11 +1050,12 @@ impl Plan {
             if !self.could_match(caches, b, texts.folded, start..end) {
                 return Ok(None);
             }
-            if self.pike_runs.load(Ordering::Relaxed) < PIKE_RUNS
-                && let Some(vm) = anchor.pike()
+            if self.sim_runs.load(Ordering::Relaxed) < SIM_RUNS
+                && let Some(nfa) = anchor.sim()
             {
-                self.pike_runs.fetch_add(1, Ordering::Relaxed);
-                return Ok(self.run_pike(caches, vm, b, &input));
+                self.sim_runs.fetch_add(1, Ordering::Relaxed);
+                let haystack = &haystack.as_bytes()[..end];
+                return Ok(nfa.find(&mut caches.sim, haystack, start, earliest));
             }
         }
         let dfa = anchor.dfa(&self.compiler).ok_or(())?;
@@ -1028,16 +1065,6 @@ impl Plan {
         let cache = caches.anchored[b as usize].get_or_insert_with(|| Box::new(dfa.create_cache()));
         let found = dfa.try_search_fwd(cache, &input).map_err(|_| ())?;
         Ok(found.map(|m| m.offset()))
-    }
-
-    /// Where branch `b` ends its match in `input` by its PikeVM: the same end as its lazy DFA's
-    /// (the earliest, or the leftmost-first one).
-    fn run_pike(&self, caches: &mut Caches, vm: &PikeVM, b: u32, input: &Input) -> Option<usize> {
-        if caches.pike.len() < self.anchored.len() {
-            caches.pike.resize_with(self.anchored.len(), || None);
-        }
-        let cache = caches.pike[b as usize].get_or_insert_with(|| Box::new(vm.create_cache()));
-        vm.find(cache, input.clone()).map(|m| m.end())
     }
 
     /// Whether branch `b` could match from `range.start` (inside `range` of the folded text),
@@ -1833,7 +1860,13 @@ impl PatternIndex {
                 // A pattern with a branch the plan does not hold is asked on its own, so the
                 // rule's other patterns still come from the plan.
                 let mut rest = ids.clone().filter(|id| plan.has_rest.contains(id));
-                Some(found || rest.any(|id| self.unless[id].is_match(sentence_text)))
+                Some(
+                    found
+                        || rest.any(|id| {
+                            plan.rest_match(caches, sentence_text, id)
+                                .unwrap_or_else(|| self.unless[id].is_match(sentence_text))
+                        }),
+                )
             })
             .flatten();
         found.unwrap_or_else(|| self.unless[ids].iter().any(|u| u.is_match(sentence_text)))
@@ -2310,6 +2343,102 @@ mod tests {
             compared += slow.bits.iter().filter(|&&b| b != 0).count();
         }
         assert!(compared > 300, "only {compared} pattern hits compared");
+    }
+
+    /// A letter's first searches of a branch without an embedded DFA run on its simulated NFA
+    /// (nfasim.rs), later ones on its lazy DFA: both must end every match the same, at every
+    /// place a prefix hit starts the branch in the examples and the letters.
+    #[test]
+    fn simulated_branches_end_where_their_lazy_dfas_do() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let mut texts = letters();
+        texts.extend(examples(&rules));
+        let mut scratch = nfasim::Scratch::default();
+        let (mut compared, mut matched) = (0, 0);
+        for scope in &index.scopes {
+            let unless = scope.unless.get(&scope.unless_ids, &index.unless);
+            for plan in [scope.plan(&index.sources), unless].into_iter().flatten() {
+                let mut caches: Vec<Option<Cache>> = Vec::new();
+                caches.resize_with(plan.anchored.len(), || None);
+                let mut picked = Vec::new();
+                for text in &texts {
+                    let lowered = Lowered::of(text);
+                    let texts = lowered.texts(text);
+                    for (at, literal) in plan.prefixes.hits(texts.folded) {
+                        picked.clear();
+                        plan.branches_at(literal as usize, texts.folded, at, &mut picked);
+                        for &b in &picked {
+                            let anchor = &plan.anchored[b as usize];
+                            let Some(nfa) =
+                                anchor.embedded.is_none().then(|| anchor.sim()).flatten()
+                            else {
+                                continue;
+                            };
+                            let dfa = anchor.dfa(&plan.compiler).unwrap();
+                            let cache =
+                                caches[b as usize].get_or_insert_with(|| dfa.create_cache());
+                            let haystack = match anchor.caseless {
+                                Some(_) => texts.lowered,
+                                None => texts.text,
+                            };
+                            let start = plan.start_of(b, text, 0, at);
+                            for earliest in [true, false] {
+                                let input = Input::new(haystack)
+                                    .range(start..)
+                                    .anchored(Anchored::Yes)
+                                    .earliest(earliest);
+                                let by_dfa = dfa.try_search_fwd(cache, &input).unwrap();
+                                let by_dfa = by_dfa.map(|m| m.offset());
+                                let by_sim =
+                                    nfa.find(&mut scratch, haystack.as_bytes(), start, earliest);
+                                assert_eq!(by_sim, by_dfa, "branch {b} at {start} of {text}");
+                                compared += 1;
+                                matched += usize::from(by_sim.is_some());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            compared > 1000 && matched > 100,
+            "{compared} searches, {matched} matches"
+        );
+    }
+
+    /// An `unless` sentence's first checks of branches without prefixes simulate their NFAs
+    /// ([`Plan::rest_match`]): each must say what the branch's own regex says.
+    #[test]
+    fn simulated_branches_without_prefixes_match_what_their_regexes_match() {
+        let rules = embedded_rules();
+        let index = PatternIndex::build(&rules);
+        let sentences: Vec<String> = (letters().iter())
+            .flat_map(|text| text.lines().map(str::to_owned).collect::<Vec<_>>())
+            .chain(examples(&rules))
+            .collect();
+        let mut scratch = nfasim::Scratch::default();
+        let (mut branches, mut matched) = (0, 0);
+        for scope in &index.scopes {
+            let Some(plan) = scope.unless.get(&scope.unless_ids, &index.unless) else {
+                continue;
+            };
+            for ((_, tree), (code, _)) in plan.rest_branches.iter().zip(&plan.rest_sims) {
+                let nfa = nfasim::Nfa::decode(code).expect("build.rs encodes every rest branch");
+                let regex = regex::Regex::new(&tree.hir().unwrap().to_string()).unwrap();
+                for sentence in &sentences {
+                    let expected = regex.is_match(sentence);
+                    let got = nfa.is_match(&mut scratch, sentence.as_bytes());
+                    assert_eq!(got, expected, "{regex} on {sentence}");
+                    matched += usize::from(got);
+                }
+                branches += 1;
+            }
+        }
+        assert!(
+            branches >= 5 && matched > 20,
+            "{branches} branches, {matched} matches"
+        );
     }
 
     #[test]

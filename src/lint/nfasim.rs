@@ -1,0 +1,408 @@
+//! Searches an NFA read straight from [`nfacode`](super::nfacode)'s bytes: a Pike VM without
+//! capture slots, over flat arrays.
+//!
+//! Why: a letter checks a few dozen branches that build.rs could not give a DFA (a wide gap
+//! over any character before a list of words), each a few times over a few dozen bytes.
+//! Rebuilding such a branch's `thompson::NFA` through `Builder` cost about 600 instructions per
+//! state (a fifth of linting a letter), and a `PikeVM` over it tracks capture slots that nothing
+//! reads. Reading the encoding into three vectors costs a few dozen instructions per state, and
+//! the simulation only asks where the highest-priority thread ends.
+//!
+//! Semantics are the lazy DFA's (leftmost-first, as `patterns.rs` builds it): an anchored
+//! search returns the earliest end or the leftmost-first one; an unanchored one, whether there
+//! is a match. A test checks both against the lazy DFA on every shipped branch.
+
+use super::hircode::get;
+use super::nfacode::{
+    BINARY_UNION, BYTE_RANGE, CAPTURE_END, CAPTURE_START, FAIL, LOOK, MATCH, SPARSE, UNION,
+};
+use regex_automata::util::look::{Look, LookMatcher};
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    /// One byte range.
+    Range {
+        lo: u8,
+        hi: u8,
+        next: u32,
+    },
+    /// Sorted, disjoint ranges: `ranges[from..to]`.
+    Sparse {
+        from: u32,
+        to: u32,
+    },
+    Look {
+        look: Look,
+        next: u32,
+    },
+    /// Alternatives in priority order: `alts[from..to]`.
+    Union {
+        from: u32,
+        to: u32,
+    },
+    /// An epsilon move (a capture state: nothing reads the groups).
+    Goto(u32),
+    Fail,
+    Match,
+}
+
+/// An NFA as [`nfacode::encode`](super::nfacode) wrote it, ready to search.
+#[derive(Debug)]
+pub(crate) struct Nfa {
+    ops: Vec<Op>,
+    ranges: Vec<(u8, u8, u32)>,
+    alts: Vec<u32>,
+    start: u32,
+    /// Whether a state asserts a Unicode word boundary (the lazy DFA gives up on those).
+    unicode_word: bool,
+    looks: LookMatcher,
+}
+
+/// Working memory of searches, shared by every NFA one thread searches.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    curr: Threads,
+    next: Threads,
+    stack: Vec<u32>,
+}
+
+/// The states alive at one position, in priority order, and which states the current
+/// closure has visited (`seen[s] == stamp`): a new position takes a new stamp instead of
+/// clearing the array.
+#[derive(Debug, Default)]
+struct Threads {
+    list: Vec<u32>,
+    seen: Vec<u32>,
+    stamp: u32,
+}
+
+impl Threads {
+    fn reset(&mut self, states: usize) {
+        self.list.clear();
+        if self.seen.len() < states {
+            self.seen.resize(states, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.seen.fill(0);
+            self.stamp = 1;
+        }
+    }
+}
+
+impl Nfa {
+    /// Reads the bytes `nfacode::encode` wrote; `None` on bytes it did not write.
+    pub(crate) fn decode(mut bytes: &[u8]) -> Option<Nfa> {
+        let bytes = &mut bytes;
+        let len = get(bytes)?;
+        let id = |bytes: &mut &[u8]| get(bytes).filter(|&sid| sid < len);
+        let (_utf8, rest) = bytes.split_first()?;
+        *bytes = rest;
+        let (start, _unanchored, _pattern) = (id(bytes)?, id(bytes)?, id(bytes)?);
+        // Each state takes at least one byte: a count beyond that is bad bytes.
+        if len as usize > bytes.len() {
+            return None;
+        }
+        let mut nfa = Nfa {
+            ops: Vec::with_capacity(len as usize),
+            ranges: Vec::new(),
+            alts: Vec::new(),
+            start,
+            unicode_word: false,
+            looks: LookMatcher::new(),
+        };
+        let range = |bytes: &mut &[u8]| {
+            let (&[lo, hi], rest) = bytes.split_first_chunk::<2>()?;
+            *bytes = rest;
+            let next = id(bytes)?;
+            (lo <= hi).then_some((lo, hi, next))
+        };
+        let count = |bytes: &mut &[u8]| get(bytes).filter(|&n| n as usize <= bytes.len());
+        for _ in 0..len {
+            let (&tag, rest) = bytes.split_first()?;
+            *bytes = rest;
+            let op = match tag {
+                BYTE_RANGE => {
+                    let (lo, hi, next) = range(bytes)?;
+                    Op::Range { lo, hi, next }
+                }
+                SPARSE => {
+                    let from = nfa.ranges.len() as u32;
+                    for _ in 0..count(bytes)? {
+                        nfa.ranges.push(range(bytes)?);
+                    }
+                    Op::Sparse {
+                        from,
+                        to: nfa.ranges.len() as u32,
+                    }
+                }
+                LOOK => {
+                    let look = Look::from_repr(get(bytes)?)?;
+                    nfa.unicode_word |= matches!(
+                        look,
+                        Look::WordUnicode
+                            | Look::WordUnicodeNegate
+                            | Look::WordStartUnicode
+                            | Look::WordEndUnicode
+                            | Look::WordStartHalfUnicode
+                            | Look::WordEndHalfUnicode
+                    );
+                    Op::Look {
+                        look,
+                        next: id(bytes)?,
+                    }
+                }
+                UNION | BINARY_UNION => {
+                    let n = if tag == UNION { count(bytes)? } else { 2 };
+                    let from = nfa.alts.len() as u32;
+                    for _ in 0..n {
+                        nfa.alts.push(id(bytes)?);
+                    }
+                    Op::Union {
+                        from,
+                        to: nfa.alts.len() as u32,
+                    }
+                }
+                FAIL => Op::Fail,
+                MATCH => Op::Match,
+                CAPTURE_START => {
+                    let (next, _group) = (id(bytes)?, get(bytes)?);
+                    if let Some(name) = get(bytes)?.checked_sub(1) {
+                        *bytes = bytes.get(name as usize..)?;
+                    }
+                    Op::Goto(next)
+                }
+                CAPTURE_END => {
+                    let (next, _group) = (id(bytes)?, get(bytes)?);
+                    Op::Goto(next)
+                }
+                _ => return None,
+            };
+            nfa.ops.push(op);
+        }
+        bytes.is_empty().then_some(nfa)
+    }
+
+    /// Whether a state asserts a Unicode word boundary.
+    pub(crate) fn has_unicode_word(&self) -> bool {
+        self.unicode_word
+    }
+
+    /// Where a match anchored at `start` of `haystack` ends: the earliest end, or the
+    /// leftmost-first one. The text before `start` stays visible to look-around.
+    pub(crate) fn find(
+        &self,
+        scratch: &mut Scratch,
+        haystack: &[u8],
+        start: usize,
+        earliest: bool,
+    ) -> Option<usize> {
+        self.search(scratch, haystack, start, true, earliest)
+    }
+
+    /// Whether the pattern matches anywhere in `haystack`.
+    pub(crate) fn is_match(&self, scratch: &mut Scratch, haystack: &[u8]) -> bool {
+        self.search(scratch, haystack, 0, false, true).is_some()
+    }
+
+    fn search(
+        &self,
+        scratch: &mut Scratch,
+        haystack: &[u8],
+        start: usize,
+        anchored: bool,
+        earliest: bool,
+    ) -> Option<usize> {
+        let Scratch { curr, next, stack } = scratch;
+        let states = self.ops.len();
+        curr.reset(states);
+        next.reset(states);
+        let mut found = None;
+        self.add(curr, stack, self.start, haystack, start);
+        let mut at = start;
+        loop {
+            for i in 0..curr.list.len() {
+                let s = curr.list[i];
+                let byte = haystack.get(at).copied();
+                let to = match (self.ops[s as usize], byte) {
+                    (Op::Match, _) => {
+                        found = Some(at);
+                        if earliest {
+                            return found;
+                        }
+                        // Lower-priority threads lose to this match.
+                        break;
+                    }
+                    (Op::Range { lo, hi, next }, Some(b)) if (lo..=hi).contains(&b) => next,
+                    (Op::Sparse { from, to }, Some(b)) => {
+                        let ranges = &self.ranges[from as usize..to as usize];
+                        match ranges.iter().find(|&&(_, hi, _)| b <= hi) {
+                            Some(&(lo, _, next)) if lo <= b => next,
+                            _ => continue,
+                        }
+                    }
+                    _ => continue,
+                };
+                self.add(next, stack, to, haystack, at + 1);
+            }
+            if at >= haystack.len() {
+                return found;
+            }
+            at += 1;
+            // A new start at every position while nothing matched, after the older threads.
+            if !anchored && found.is_none() {
+                self.add(next, stack, self.start, haystack, at);
+            }
+            // Unanchored, a start that a look-behind kills here may live at the next byte.
+            if next.list.is_empty() && (anchored || found.is_some()) {
+                return found;
+            }
+            std::mem::swap(curr, next);
+            next.reset(states);
+        }
+    }
+
+    /// Adds the states `sid` reaches at `at` without reading a byte, in priority order: those
+    /// that read a byte or match go on `set`'s list.
+    fn add(&self, set: &mut Threads, stack: &mut Vec<u32>, sid: u32, haystack: &[u8], at: usize) {
+        stack.push(sid);
+        while let Some(s) = stack.pop() {
+            let seen = &mut set.seen[s as usize];
+            if *seen == set.stamp {
+                continue;
+            }
+            *seen = set.stamp;
+            match self.ops[s as usize] {
+                Op::Union { from, to } => {
+                    stack.extend(self.alts[from as usize..to as usize].iter().rev());
+                }
+                Op::Goto(next) => stack.push(next),
+                Op::Look { look, next } => {
+                    if self.looks.matches(look, haystack, at) {
+                        stack.push(next);
+                    }
+                }
+                Op::Fail => {}
+                Op::Range { .. } | Op::Sparse { .. } | Op::Match => set.list.push(s),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::nfacode;
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::nfa::thompson;
+    use regex_automata::{Anchored, Input};
+
+    fn encoded(pattern: &str) -> Vec<u8> {
+        let nfa = thompson::Compiler::new()
+            .configure(nfacode::config())
+            .build(pattern)
+            .unwrap();
+        nfacode::encode(&nfa).unwrap()
+    }
+
+    const HAYSTACKS: [&str; 4] = [
+        "Your team made a mistake. your own fault, not mine; your  X fault",
+        "御社のミスです。御社の対応の誤りであり、御社はミス",
+        "I understand that my late reply to the notice triggered it. my x caused",
+        "line one\nline two: 1234-56\n",
+    ];
+
+    // Word boundaries as the packs' become (`hircode::ascii_classes`), lines, alternatives
+    // whose order decides the leftmost-first end, and gaps that keep many threads alive.
+    const PATTERNS: [&str; 6] = [
+        r"(?i)(?-u:\b)your\s+(?-u:\w)+\s+(?:fault|mistake)(?-u:\b)",
+        "御社[^。]{0,9}(?:ミス|誤り)",
+        r"(?i)(?-u:\b)I\s+understand\s+(?:that\s+)?my\s+[^.\n]{0,60}(?-u:\b)(?:triggered|caused)(?-u:\b)",
+        r"(?i)(?-u:\b)my\s+(?-u:\w)+|x|(?:late|reply)\s",
+        r"(?m)^line\s+\w+$|\d{4}-\d{2}$|two:",
+        "御社(?:の対応)?の?|ミス",
+    ];
+
+    #[test]
+    fn anchored_searches_end_where_the_lazy_dfa_does() {
+        let mut scratch = Scratch::default();
+        for pattern in PATTERNS {
+            let code = encoded(pattern);
+            let nfa = Nfa::decode(&code).unwrap();
+            let dfa = DFA::builder()
+                .configure(DFA::config().unicode_word_boundary(true))
+                .build_from_nfa(nfacode::decode(&code).unwrap())
+                .unwrap();
+            let mut cache = dfa.create_cache();
+            let mut found = 0;
+            for text in HAYSTACKS {
+                let starts = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
+                for (start, earliest) in starts.flat_map(|at| [(at, false), (at, true)]) {
+                    let input = Input::new(text)
+                        .range(start..)
+                        .anchored(Anchored::Yes)
+                        .earliest(earliest);
+                    let by_dfa = dfa.try_search_fwd(&mut cache, &input).unwrap();
+                    let by_dfa = by_dfa.map(|m| m.offset());
+                    let by_sim = nfa.find(&mut scratch, text.as_bytes(), start, earliest);
+                    assert_eq!(by_sim, by_dfa, "{pattern} at {start} in {text:?}");
+                    found += usize::from(by_sim.is_some());
+                }
+                // A haystack cut short ends the search there.
+                let cut = text.len() / 2;
+                let whole = nfa.find(&mut scratch, text.as_bytes(), 0, false);
+                let short = nfa.find(&mut scratch, &text.as_bytes()[..cut], 0, false);
+                assert!(short.is_none_or(|end| end <= cut));
+                if whole.is_some_and(|end| end <= cut) {
+                    assert!(short.is_some(), "{pattern}");
+                }
+            }
+            assert!(found > 0, "{pattern} matched nowhere");
+        }
+    }
+
+    #[test]
+    fn unanchored_searches_agree_with_the_regex_crate() {
+        let mut scratch = Scratch::default();
+        for pattern in PATTERNS {
+            let nfa = Nfa::decode(&encoded(pattern)).unwrap();
+            let regex = regex::Regex::new(pattern).unwrap();
+            for text in HAYSTACKS {
+                let lines = text.split_inclusive(['。', '.', '\n']);
+                for sentence in lines.chain([text, ""]) {
+                    let expected = regex.is_match(sentence);
+                    let got = nfa.is_match(&mut scratch, sentence.as_bytes());
+                    assert_eq!(got, expected, "{pattern} in {sentence:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bad_bytes_are_refused_or_searched_without_panicking() {
+        let code = encoded(PATTERNS[2]);
+        assert!(Nfa::decode(&code[..code.len() - 1]).is_none());
+        let mut scratch = Scratch::default();
+        for i in 0..code.len() {
+            for flip in [0x55, 0x01, 0x80] {
+                let mut bad = code.clone();
+                bad[i] ^= flip;
+                if let Some(nfa) = Nfa::decode(&bad) {
+                    let _ = nfa.find(&mut scratch, HAYSTACKS[2].as_bytes(), 0, false);
+                    let _ = nfa.is_match(&mut scratch, HAYSTACKS[2].as_bytes());
+                }
+            }
+        }
+        // Unicode word boundaries are reported, so that patterns.rs leaves them to the DFA.
+        assert!(
+            Nfa::decode(&encoded(r"\bword\b"))
+                .unwrap()
+                .has_unicode_word()
+        );
+        assert!(
+            !Nfa::decode(&encoded(r"(?-u:\b)word"))
+                .unwrap()
+                .has_unicode_word()
+        );
+    }
+}
