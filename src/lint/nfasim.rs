@@ -40,8 +40,12 @@ enum Op {
         from: u32,
         to: u32,
     },
-    /// An epsilon move (a capture state: nothing reads the groups).
-    Goto(u32),
+    /// An epsilon move that records the position in capture slot `slot` (group index times
+    /// two, plus one for its end), for [`Nfa::captures`]; other searches just move on.
+    Capture {
+        next: u32,
+        slot: u32,
+    },
     Fail,
     Match,
 }
@@ -55,6 +59,9 @@ pub(crate) struct Nfa {
     start: u32,
     /// Whether a state asserts a Unicode word boundary (the lazy DFA gives up on those).
     unicode_word: bool,
+    /// Capture slots (two per group), and the groups' names by index.
+    slots: usize,
+    names: Vec<Option<Box<str>>>,
     looks: LookMatcher,
 }
 
@@ -64,6 +71,17 @@ pub(crate) struct Scratch {
     curr: Threads,
     next: Threads,
     stack: Vec<u32>,
+    /// For [`Nfa::captures`]: the closure's frames, and the slots of the thread it follows.
+    frames: Vec<Frame>,
+    slots: Vec<Option<usize>>,
+}
+
+/// A step of a closure that records capture slots: explore a state, or put a slot back as it
+/// was before a capture state on the path explored last.
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    Explore(u32),
+    Restore(u32, Option<usize>),
 }
 
 /// The states alive at one position, in priority order, and which states the current
@@ -74,11 +92,14 @@ struct Threads {
     list: Vec<u32>,
     seen: Vec<u32>,
     stamp: u32,
+    /// For [`Nfa::captures`]: each thread's capture slots, in the order of `list`.
+    slots: Vec<Option<usize>>,
 }
 
 impl Threads {
     fn reset(&mut self, states: usize) {
         self.list.clear();
+        self.slots.clear();
         if self.seen.len() < states {
             self.seen.resize(states, 0);
         }
@@ -109,6 +130,8 @@ impl Nfa {
             alts: Vec::new(),
             start,
             unicode_word: false,
+            slots: 0,
+            names: Vec::new(),
             looks: LookMatcher::new(),
         };
         let range = |bytes: &mut &[u8]| {
@@ -165,16 +188,29 @@ impl Nfa {
                 }
                 FAIL => Op::Fail,
                 MATCH => Op::Match,
-                CAPTURE_START => {
-                    let (next, _group) = (id(bytes)?, get(bytes)?);
-                    if let Some(name) = get(bytes)?.checked_sub(1) {
-                        *bytes = bytes.get(name as usize..)?;
+                CAPTURE_START | CAPTURE_END => {
+                    let (next, group) = (id(bytes)?, get(bytes)?);
+                    // More groups than states is bad bytes, not a reason to allocate.
+                    if group >= len {
+                        return None;
                     }
-                    Op::Goto(next)
-                }
-                CAPTURE_END => {
-                    let (next, _group) = (id(bytes)?, get(bytes)?);
-                    Op::Goto(next)
+                    let slot = group * 2 + u32::from(tag == CAPTURE_END);
+                    nfa.slots = nfa.slots.max(slot as usize + 1);
+                    if tag == CAPTURE_START {
+                        let name = match get(bytes)?.checked_sub(1) {
+                            None => None,
+                            Some(n) => {
+                                let (name, rest) = bytes.split_at_checked(n as usize)?;
+                                *bytes = rest;
+                                Some(Box::from(std::str::from_utf8(name).ok()?))
+                            }
+                        };
+                        if nfa.names.len() <= group as usize {
+                            nfa.names.resize(group as usize + 1, None);
+                        }
+                        nfa.names[group as usize] = name;
+                    }
+                    Op::Capture { next, slot }
                 }
                 _ => return None,
             };
@@ -200,6 +236,78 @@ impl Nfa {
         self.search(scratch, haystack, start, true, earliest)
     }
 
+    /// The capture slots (`2 * group` its start, `2 * group + 1` its end) of the
+    /// leftmost-first match anchored at `start` of `haystack`, as a PikeVM gives them.
+    pub(crate) fn captures(
+        &self,
+        scratch: &mut Scratch,
+        haystack: &[u8],
+        start: usize,
+    ) -> Option<Vec<Option<usize>>> {
+        let n = self.slots;
+        let states = self.ops.len();
+        let Scratch {
+            curr,
+            next,
+            frames,
+            slots,
+            ..
+        } = scratch;
+        curr.reset(states);
+        next.reset(states);
+        slots.clear();
+        slots.resize(n, None);
+        let mut found = None;
+        self.add_slots(curr, frames, slots, self.start, haystack, start);
+        let mut at = start;
+        loop {
+            for i in 0..curr.list.len() {
+                let s = curr.list[i];
+                let thread = &curr.slots[i * n..(i + 1) * n];
+                let to = match (self.ops[s as usize], haystack.get(at).copied()) {
+                    (Op::Match, _) => {
+                        found = Some(thread.to_vec());
+                        // Lower-priority threads lose to this match.
+                        break;
+                    }
+                    (op, Some(b)) => match self.step(op, b) {
+                        Some(to) => to,
+                        None => continue,
+                    },
+                    _ => continue,
+                };
+                slots.copy_from_slice(thread);
+                self.add_slots(next, frames, slots, to, haystack, at + 1);
+            }
+            if at >= haystack.len() || next.list.is_empty() {
+                return found;
+            }
+            at += 1;
+            std::mem::swap(curr, next);
+            next.reset(states);
+        }
+    }
+
+    /// Where state `op` goes on byte `b`, if it reads it.
+    fn step(&self, op: Op, b: u8) -> Option<u32> {
+        match op {
+            Op::Range { lo, hi, next } if (lo..=hi).contains(&b) => Some(next),
+            Op::Sparse { from, to } => {
+                let ranges = &self.ranges[from as usize..to as usize];
+                match ranges.iter().find(|&&(_, hi, _)| b <= hi) {
+                    Some(&(lo, _, next)) if lo <= b => Some(next),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// The names of the capture groups, by index.
+    pub(crate) fn group_names(&self) -> &[Option<Box<str>>] {
+        &self.names
+    }
+
     /// Whether the pattern matches anywhere in `haystack`.
     pub(crate) fn is_match(&self, scratch: &mut Scratch, haystack: &[u8]) -> bool {
         self.search(scratch, haystack, 0, false, true).is_some()
@@ -213,7 +321,9 @@ impl Nfa {
         anchored: bool,
         earliest: bool,
     ) -> Option<usize> {
-        let Scratch { curr, next, stack } = scratch;
+        let Scratch {
+            curr, next, stack, ..
+        } = scratch;
         let states = self.ops.len();
         curr.reset(states);
         next.reset(states);
@@ -233,14 +343,10 @@ impl Nfa {
                         // Lower-priority threads lose to this match.
                         break;
                     }
-                    (Op::Range { lo, hi, next }, Some(b)) if (lo..=hi).contains(&b) => next,
-                    (Op::Sparse { from, to }, Some(b)) => {
-                        let ranges = &self.ranges[from as usize..to as usize];
-                        match ranges.iter().find(|&&(_, hi, _)| b <= hi) {
-                            Some(&(lo, _, next)) if lo <= b => next,
-                            _ => continue,
-                        }
-                    }
+                    (op, Some(b)) => match self.step(op, b) {
+                        Some(to) => to,
+                        None => continue,
+                    },
                     _ => continue,
                 };
                 self.add(next, stack, to, haystack, at + 1);
@@ -262,6 +368,56 @@ impl Nfa {
         }
     }
 
+    /// [`Nfa::add`] for [`Nfa::captures`]: each state that goes on the list takes the slots
+    /// of the path that reached it first, `slots` as they were at `sid` with the captures on
+    /// the way recorded.
+    fn add_slots(
+        &self,
+        set: &mut Threads,
+        frames: &mut Vec<Frame>,
+        slots: &mut [Option<usize>],
+        sid: u32,
+        haystack: &[u8],
+        at: usize,
+    ) {
+        frames.push(Frame::Explore(sid));
+        while let Some(frame) = frames.pop() {
+            let s = match frame {
+                Frame::Restore(slot, was) => {
+                    slots[slot as usize] = was;
+                    continue;
+                }
+                Frame::Explore(s) => s,
+            };
+            let seen = &mut set.seen[s as usize];
+            if *seen == set.stamp {
+                continue;
+            }
+            *seen = set.stamp;
+            match self.ops[s as usize] {
+                Op::Union { from, to } => {
+                    let alts = self.alts[from as usize..to as usize].iter().rev();
+                    frames.extend(alts.map(|&a| Frame::Explore(a)));
+                }
+                Op::Capture { next, slot } => {
+                    frames.push(Frame::Restore(slot, slots[slot as usize]));
+                    slots[slot as usize] = Some(at);
+                    frames.push(Frame::Explore(next));
+                }
+                Op::Look { look, next } => {
+                    if self.looks.matches(look, haystack, at) {
+                        frames.push(Frame::Explore(next));
+                    }
+                }
+                Op::Fail => {}
+                Op::Range { .. } | Op::Sparse { .. } | Op::Match => {
+                    set.list.push(s);
+                    set.slots.extend_from_slice(slots);
+                }
+            }
+        }
+    }
+
     /// Adds the states `sid` reaches at `at` without reading a byte, in priority order: those
     /// that read a byte or match go on `set`'s list.
     fn add(&self, set: &mut Threads, stack: &mut Vec<u32>, sid: u32, haystack: &[u8], at: usize) {
@@ -276,7 +432,7 @@ impl Nfa {
                 Op::Union { from, to } => {
                     stack.extend(self.alts[from as usize..to as usize].iter().rev());
                 }
-                Op::Goto(next) => stack.push(next),
+                Op::Capture { next, .. } => stack.push(next),
                 Op::Look { look, next } => {
                     if self.looks.matches(look, haystack, at) {
                         stack.push(next);
@@ -379,6 +535,57 @@ mod tests {
     }
 
     #[test]
+    fn capture_slots_are_the_pikevms() {
+        use regex_automata::nfa::thompson::pikevm::PikeVM;
+        let mut scratch = Scratch::default();
+        let mut compared = 0;
+        for pattern in [
+            r"(a+)(b)?|(ab)c",
+            r"(?P<who>御社|貴社)[^。]{0,5}(ミス|誤り)(です)?",
+            r"(\w+)((?:w|ｗ)+)(。|$)",
+            r"((?:a|ab)(c|bcd))(d*)",
+        ] {
+            let vm = PikeVM::new(pattern).unwrap();
+            let nfa = Nfa::decode(&nfacode::encode(vm.get_nfa()).unwrap()).unwrap();
+            let (mut cache, mut caps) = (vm.create_cache(), vm.create_captures());
+            for text in [
+                "aab abc abcd",
+                "御社の対応ミスです。貴社の誤り",
+                "草www。すごいｗ",
+                "abcdd acd",
+            ] {
+                let starts = (0..=text.len()).filter(|&at| text.is_char_boundary(at));
+                for start in starts {
+                    let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+                    vm.captures(&mut cache, input, &mut caps);
+                    let by_pike = caps.is_match().then(|| {
+                        (0..caps.group_len())
+                            .flat_map(|g| match caps.get_group(g) {
+                                Some(span) => [Some(span.start), Some(span.end)],
+                                None => [None, None],
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    let by_sim = nfa.captures(&mut scratch, text.as_bytes(), start);
+                    assert_eq!(by_sim, by_pike, "{pattern} at {start} of {text}");
+                    compared += usize::from(by_sim.is_some());
+                }
+            }
+        }
+        assert!(compared > 10, "{compared} matches compared");
+        let named = Nfa::decode(
+            &nfacode::encode(PikeVM::new(r"(?P<who>a)(b)").unwrap().get_nfa()).unwrap(),
+        );
+        let names: Vec<_> = named
+            .unwrap()
+            .group_names()
+            .iter()
+            .map(|n| n.as_deref().map(str::to_owned))
+            .collect();
+        assert_eq!(names, [None, Some("who".to_owned()), None]);
+    }
+
+    #[test]
     fn bad_bytes_are_refused_or_searched_without_panicking() {
         let code = encoded(PATTERNS[2]);
         assert!(Nfa::decode(&code[..code.len() - 1]).is_none());
@@ -390,6 +597,7 @@ mod tests {
                 if let Some(nfa) = Nfa::decode(&bad) {
                     let _ = nfa.find(&mut scratch, HAYSTACKS[2].as_bytes(), 0, false);
                     let _ = nfa.is_match(&mut scratch, HAYSTACKS[2].as_bytes());
+                    let _ = nfa.captures(&mut scratch, HAYSTACKS[2].as_bytes(), 0);
                 }
             }
         }

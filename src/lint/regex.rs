@@ -4,12 +4,12 @@
 
 use super::engine::Hit;
 use super::hircode::{self, ascii_classes};
-use super::nfacode;
+use super::nfasim;
 use super::patterns::{LazyRegex, matches_in};
 use super::rule::Rule;
 use regex_automata::Input;
-use regex_automata::nfa::thompson::NFA;
 use regex_automata::nfa::thompson::pikevm::{self, PikeVM};
+use regex_automata::util::interpolate;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -47,12 +47,16 @@ pub struct Pattern {
     captures: Arc<OnceLock<Option<Capturer>>>,
 }
 
-/// The NFA that reads capture groups, with the threads' caches: a cache is a few allocations
-/// per NFA state, and a large text asks once per paragraph.
+/// The NFA that reads capture groups, with the threads' working memory: a PikeVM's cache is a
+/// few allocations per NFA state, and a large text asks once per paragraph.
 #[derive(Debug)]
-struct Capturer {
-    vm: PikeVM,
-    caches: Mutex<Vec<pikevm::Cache>>,
+enum Capturer {
+    /// A shipped pattern's NFA from build.rs, simulated (nfasim.rs): rebuilding it for a
+    /// PikeVM (its Unicode classes make thousands of states) cost about a million
+    /// instructions, to read the groups of one match.
+    Sim(nfasim::Nfa, Mutex<Vec<nfasim::Scratch>>),
+    /// A user pack's pattern.
+    Pike(PikeVM, Mutex<Vec<pikevm::Cache>>),
 }
 
 impl Pattern {
@@ -108,14 +112,41 @@ impl Pattern {
             return;
         }
         let captures = self.captures.get_or_init(|| {
-            let vm = match embedded_nfa(self.regex.as_str()) {
-                Some(nfa) => PikeVM::new_from_nfa(nfa).ok()?,
-                None => PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?,
-            };
-            let caches = Mutex::new(Vec::new());
-            Some(Capturer { vm, caches })
+            if let Some(nfa) = embedded_nfa(self.regex.as_str()).and_then(nfasim::Nfa::decode) {
+                return Some(Capturer::Sim(nfa, Mutex::new(Vec::new())));
+            }
+            let vm = PikeVM::new(&ascii_classes(self.regex.as_str())).ok()?;
+            Some(Capturer::Pike(vm, Mutex::new(Vec::new())))
         });
-        if let Some(Capturer { vm, caches }) = captures {
+        if let Some(Capturer::Sim(nfa, scratches)) = captures {
+            let pooled = scratches.lock().ok().and_then(|mut s| s.pop());
+            let mut scratch = pooled.unwrap_or_default();
+            let names = nfa.group_names();
+            for m in spans {
+                // The match is known: its groups are those of the one anchored at its start.
+                let haystack = &text[..m.end];
+                let Some(slots) = nfa.captures(&mut scratch, haystack.as_bytes(), m.start) else {
+                    continue;
+                };
+                let group = |index: usize| match slots.get(index * 2..index * 2 + 2) {
+                    Some(&[Some(start), Some(end)]) => haystack.get(start..end),
+                    _ => None,
+                };
+                out.push(expanded(idx, m, rule, |template, dst| {
+                    interpolate::string(
+                        template,
+                        |index, dst| dst.push_str(group(index).unwrap_or_default()),
+                        |name| names.iter().position(|n| n.as_deref() == Some(name)),
+                        dst,
+                    )
+                }));
+            }
+            if let Ok(mut s) = scratches.lock() {
+                s.push(scratch);
+            }
+            return;
+        }
+        if let Some(Capturer::Pike(vm, caches)) = captures {
             let pooled = caches.lock().ok().and_then(|mut c| c.pop());
             let mut cache = pooled.unwrap_or_else(|| vm.create_cache());
             let mut caps = vm.create_captures();
@@ -151,18 +182,18 @@ impl Pattern {
 }
 
 /// The shipped packs' patterns whose suggestions name capture groups, each followed by its NFA
-/// as `PikeVM::new` compiles it, encoded by build.rs ([`nfacode`]): rebuilding one costs a
-/// fraction of compiling it.
+/// as `PikeVM::new` compiles it, encoded by build.rs (`nfacode.rs`): simulating it skips
+/// compiling it.
 static CAPTURE_NFAS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/captures.bin"));
 
-/// The NFA build.rs compiled for `pattern`'s capture groups, if it is a shipped one.
-fn embedded_nfa(pattern: &str) -> Option<NFA> {
+/// The NFA build.rs compiled for `pattern`'s capture groups, encoded, if it is a shipped one.
+fn embedded_nfa(pattern: &str) -> Option<&'static [u8]> {
     let mut bytes = CAPTURE_NFAS;
     while !bytes.is_empty() {
         let source = hircode::take(&mut bytes)?;
         let code = hircode::take(&mut bytes)?;
         if source == pattern.as_bytes() {
-            return nfacode::decode(code);
+            return Some(code);
         }
     }
     None
@@ -220,13 +251,17 @@ mod tests {
         assert!(!luhn_valid("no digits"));
     }
 
+    /// The embedded NFA is the one `PikeVM::new` compiles, and its simulation reads the same
+    /// groups as that PikeVM at every match in the rule's examples.
     #[test]
-    fn every_shipped_capture_reader_is_embedded_as_it_would_compile() {
+    fn every_shipped_capture_reader_is_embedded_and_read_as_a_pikevm_reads_it() {
+        use super::super::nfacode;
+        use regex_automata::nfa::thompson::NFA;
         let packs = crate::lint::pack::embedded_packs();
         let rules = packs
             .iter()
             .flat_map(|src| crate::lint::pack::parse_pack(src).unwrap().1);
-        let mut checked = 0;
+        let (mut checked, mut matched) = (0, 0);
         for rule in rules {
             let super::super::rule::Matcher::Regex(p) = &rule.matcher else {
                 continue;
@@ -234,18 +269,45 @@ mod tests {
             if !p.expands {
                 continue;
             }
-            let embedded = embedded_nfa(&p.source).expect("build.rs embedded it");
-            let compiled = PikeVM::new(&ascii_classes(&p.source)).unwrap();
-            let compiled = compiled.get_nfa();
+            let code = embedded_nfa(&p.source).expect("build.rs embedded it");
+            let embedded = nfacode::decode(code).unwrap();
+            let vm = PikeVM::new(&ascii_classes(&p.source)).unwrap();
+            let compiled = vm.get_nfa();
             assert_eq!(embedded.states(), compiled.states(), "{}", p.source);
             let names = |nfa: &NFA| -> Vec<Option<String>> {
                 let all = nfa.group_info().all_names();
                 all.map(|(_, _, name)| name.map(str::to_owned)).collect()
             };
             assert_eq!(names(&embedded), names(compiled));
+            let sim = nfasim::Nfa::decode(code).unwrap();
+            let sim_names = sim
+                .group_names()
+                .iter()
+                .map(|n| n.as_deref().map(str::to_owned));
+            assert_eq!(sim_names.collect::<Vec<_>>(), names(compiled));
+            let regex = super::super::patterns::compile_regex(&p.source).unwrap();
+            let (mut cache, mut caps) = (vm.create_cache(), vm.create_captures());
+            let mut scratch = nfasim::Scratch::default();
+            let bad = rule.examples.bad.iter().map(|b| b.text.as_str());
+            for text in bad.chain(rule.examples.good.iter().map(String::as_str)) {
+                for m in regex.find_iter(text) {
+                    let haystack = &text[..m.end()];
+                    vm.captures(&mut cache, Input::new(haystack).span(m.range()), &mut caps);
+                    let by_pike: Vec<Option<usize>> = (0..caps.group_len())
+                        .flat_map(|g| match caps.get_group(g) {
+                            Some(span) => [Some(span.start), Some(span.end)],
+                            None => [None, None],
+                        })
+                        .collect();
+                    let by_sim = sim.captures(&mut scratch, haystack.as_bytes(), m.start());
+                    assert_eq!(by_sim, Some(by_pike), "{} on {text}", p.source);
+                    matched += 1;
+                }
+            }
             checked += 1;
         }
         assert!(checked >= 5, "only {checked} capture readers");
+        assert!(matched >= checked, "only {matched} matches read");
     }
 
     #[test]
