@@ -116,7 +116,15 @@ impl Nfa {
     pub(crate) fn decode(mut bytes: &[u8]) -> Option<Nfa> {
         let bytes = &mut bytes;
         let len = get(bytes)?;
-        let id = |bytes: &mut &[u8]| get(bytes).filter(|&sid| sid < len);
+        // Most numbers are one byte: read those inline (`get` takes the rest).
+        let number = |bytes: &mut &[u8]| match bytes.split_first() {
+            Some((&b, rest)) if b < 0x80 => {
+                *bytes = rest;
+                Some(u32::from(b))
+            }
+            _ => get(bytes),
+        };
+        let id = |bytes: &mut &[u8]| number(bytes).filter(|&sid| sid < len);
         let (_utf8, rest) = bytes.split_first()?;
         *bytes = rest;
         let (start, _unanchored, _pattern) = (id(bytes)?, id(bytes)?, id(bytes)?);
@@ -126,8 +134,10 @@ impl Nfa {
         }
         let mut nfa = Nfa {
             ops: Vec::with_capacity(len as usize),
-            ranges: Vec::new(),
-            alts: Vec::new(),
+            // A range takes at least three bytes, an alternative one: sized once, as growing
+            // them copied the lists several times.
+            ranges: Vec::with_capacity(bytes.len() / 3),
+            alts: Vec::with_capacity(bytes.len() / 8),
             start,
             unicode_word: false,
             slots: 0,
@@ -140,7 +150,7 @@ impl Nfa {
             let next = id(bytes)?;
             (lo <= hi).then_some((lo, hi, next))
         };
-        let count = |bytes: &mut &[u8]| get(bytes).filter(|&n| n as usize <= bytes.len());
+        let count = |bytes: &mut &[u8]| number(bytes).filter(|&n| n as usize <= bytes.len());
         for _ in 0..len {
             let (&tag, rest) = bytes.split_first()?;
             *bytes = rest;
