@@ -651,17 +651,26 @@ impl Anchor {
 
     /// The branch's NFA, to simulate (see [`Anchor::sim`]).
     fn sim(&self) -> Option<&nfasim::Nfa> {
-        self.sim
-            .get_or_init(|| {
-                let nfa = nfasim::Nfa::decode(self.nfa)?;
-                (!nfa.has_unicode_word()).then(|| Box::new(nfa))
-            })
-            .as_deref()
+        simulation(&self.sim, self.nfa)
     }
 }
 
 /// A branch's NFA encoded by build.rs, and its simulation, read from it on first use.
 type Sim = (&'static [u8], OnceLock<Option<Box<nfasim::Nfa>>>);
+
+/// The simulation of the NFA `code` encodes, read into `cell` on first use; `None` without an
+/// NFA or with a Unicode word boundary (the lazy DFA gives up on those, and the slower path
+/// decides, as before).
+fn simulation<'a>(
+    cell: &'a OnceLock<Option<Box<nfasim::Nfa>>>,
+    code: &[u8],
+) -> Option<&'a nfasim::Nfa> {
+    cell.get_or_init(|| {
+        let nfa = nfasim::Nfa::decode(code)?;
+        (!nfa.has_unicode_word()).then(|| Box::new(nfa))
+    })
+    .as_deref()
+}
 
 /// One thread's working memory for a plan: a lazy-DFA cache per anchored branch (made on first
 /// use) and one for the unprefixed branches, and per branch what its last needle search found.
@@ -940,11 +949,7 @@ impl Plan {
         }
         let branches = self.rest_branches.iter().zip(&self.rest_sims);
         for (_, (code, sim)) in branches.filter(|((b, _), _)| *b == id) {
-            let nfa = sim.get_or_init(|| {
-                let nfa = nfasim::Nfa::decode(code)?;
-                (!nfa.has_unicode_word()).then(|| Box::new(nfa))
-            });
-            if nfa.as_deref()?.is_match(&mut caches.sim, text.as_bytes()) {
+            if simulation(sim, code)?.is_match(&mut caches.sim, text.as_bytes()) {
                 return Some(true);
             }
         }
