@@ -380,7 +380,8 @@ impl Nfa {
 
     /// [`Nfa::add`] for [`Nfa::captures`]: each state that goes on the list takes the slots
     /// of the path that reached it first, `slots` as they were at `sid` with the captures on
-    /// the way recorded.
+    /// the way recorded. Kept apart from `add` on purpose: `add` serving both (empty slots,
+    /// restore frames on its stack) cost the bench letter 0.7M more instructions (+3.7%).
     fn add_slots(
         &self,
         set: &mut Threads,
