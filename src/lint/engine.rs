@@ -90,6 +90,11 @@ impl Doc<'_> {
         &self.folded.text
     }
 
+    /// Whether some paragraph's language passes `f`.
+    pub(crate) fn any_lang(&self, f: impl Fn(Lang) -> bool) -> bool {
+        self.paragraphs.iter().any(|p| f(p.lang))
+    }
+
     fn lang_at(&self, at: usize) -> Lang {
         lang_in(&self.paragraphs, at)
     }
@@ -494,7 +499,7 @@ impl Linter {
 
         let seen = self.patterns.scan(doc.text(), &doc.paragraphs);
         let mut hits = Vec::new();
-        self.phrases.scan(&doc, &mut hits);
+        self.phrases.scan(&self.rules, &doc, &mut hits);
         // Each `regex` rule's hits, from only the paragraphs where the one-pass scan saw its
         // pattern end. A long text's rules are matched on rayon's threads, each rule's hits kept
         // together and in rule order, as on one thread.

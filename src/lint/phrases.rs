@@ -2,10 +2,11 @@
 //! automaton, so a text is scanned once however many phrase rules are loaded.
 
 use super::engine::{Doc, Hit};
-use super::rule::{Matcher, Rule};
+use super::rule::{Matcher, Rule, RuleLang};
 use crate::text::Folded;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use serde::Deserialize;
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,14 +58,33 @@ impl Phrases {
 }
 
 /// One automaton per case mode, with the rules that own each pattern (a phrase may belong to
-/// several rules; it is stored once).
+/// several rules; it is stored once). Built on the first text with a paragraph in a language
+/// some phrase rule applies to: the shipped phrase rules are English, and building their
+/// automaton was a twentieth of linting a Japanese letter.
 #[derive(Debug, Default)]
 pub(crate) struct PhraseIndex {
-    automata: Vec<(AhoCorasick, Vec<Vec<usize>>)>,
+    /// The languages of the phrase rules, to skip texts none of them applies to.
+    langs: Vec<RuleLang>,
+    automata: OnceLock<Vec<Automaton>>,
 }
+
+type Automaton = (AhoCorasick, Vec<Vec<usize>>);
 
 impl PhraseIndex {
     pub(crate) fn build(rules: &[Rule]) -> Self {
+        let mut langs: Vec<RuleLang> = Vec::new();
+        for rule in rules {
+            if matches!(rule.matcher, Matcher::Phrases(_)) && !langs.contains(&rule.lang) {
+                langs.push(rule.lang);
+            }
+        }
+        PhraseIndex {
+            langs,
+            automata: OnceLock::new(),
+        }
+    }
+
+    fn automata(rules: &[Rule]) -> Vec<Automaton> {
         let mut automata = Vec::new();
         for case_sensitive in [false, true] {
             let mut patterns: Vec<&str> = Vec::new();
@@ -105,12 +125,16 @@ impl PhraseIndex {
                 .expect("phrase automaton: patterns are non-empty literals");
             automata.push((ac, owners));
         }
-        PhraseIndex { automata }
+        automata
     }
 
-    pub(crate) fn scan(&self, doc: &Doc, out: &mut Vec<Hit>) {
+    /// `rules` must be the rules this index was built from.
+    pub(crate) fn scan(&self, rules: &[Rule], doc: &Doc, out: &mut Vec<Hit>) {
+        if !doc.any_lang(|lang| self.langs.iter().any(|l| l.applies_to(lang))) {
+            return;
+        }
         let text = doc.text();
-        for (ac, owners) in &self.automata {
+        for (ac, owners) in self.automata.get_or_init(|| Self::automata(rules)) {
             for m in ac.find_overlapping_iter(text) {
                 if !on_word_boundaries(text, m.start(), m.end()) {
                     continue;
