@@ -459,9 +459,6 @@ struct Plan {
     literals: Vec<Cow<'static, [u8]>>,
     anchored: Vec<Anchor>,
     compiler: Mutex<thompson::Compiler>,
-    /// How many searches ran on a simulated NFA ([`Anchor::sim`]), all branches together: past
-    /// [`SIM_RUNS`], branches get their lazy DFAs, which a folder of letters builds anyway.
-    sim_runs: AtomicU32,
     /// Patterns with a branch in `rest`: their spans need every branch.
     has_rest: HashSet<usize, FxBuild>,
     /// Branches without prefixes, and their global ids.
@@ -593,12 +590,15 @@ const HOT_BRANCH: u32 = 64;
 
 /// A branch without an embedded DFA gets its lazy DFA after this many checks, even when its
 /// needles said no each time: a search for them costs far less than building the automaton
-/// once, but many of them do not.
+/// once, but many of them do not. Until then, a check its needles let through runs on the
+/// simulated NFA ([`Anchor::sim`]): tens of thousands of instructions, where rebuilding the NFA
+/// and starting its lazy DFA cost about a million. This was also capped for the whole plan (32
+/// simulations), which an English letter used up halfway, building some twenty DFAs after it
+/// (a third of linting it: 40M instructions, 27M without the cap; a folder of letters 2% more).
 const NEEDLE_CHECKS: u32 = 32;
 
-/// A plan's searches on simulated NFAs ([`Anchor::sim`]): a letter runs about 25. Each costs
-/// tens of thousands of instructions, wasted where the branch gets its lazy DFA afterwards (a
-/// folder).
+/// A plan's sentences simulated by [`Plan::rest_match`] before the patterns' lazy DFAs take
+/// over.
 const SIM_RUNS: u32 = 32;
 
 #[derive(Debug)]
@@ -798,7 +798,6 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
-            sim_runs: AtomicU32::new(0),
             has_rest,
             rest_branches,
             rest_sims,
@@ -910,7 +909,6 @@ impl Plan {
             starts,
             anchored,
             compiler: Mutex::new(nfa_compiler(false)),
-            sim_runs: AtomicU32::new(0),
             has_rest: rest_branches.iter().map(|&(id, _)| id).collect(),
             rest_branches,
             rest_sims,
@@ -1055,10 +1053,7 @@ impl Plan {
             if !self.could_match(caches, b, texts.folded, start..end) {
                 return Ok(None);
             }
-            if self.sim_runs.load(Ordering::Relaxed) < SIM_RUNS
-                && let Some(nfa) = anchor.sim()
-            {
-                self.sim_runs.fetch_add(1, Ordering::Relaxed);
+            if let Some(nfa) = anchor.sim() {
                 let haystack = &haystack.as_bytes()[..end];
                 return Ok(nfa.find(&mut caches.sim, haystack, start, earliest));
             }
