@@ -185,7 +185,7 @@ fn main() {
             .zip(&branches)
             .map(|(e, b)| Placed {
                 prefixes: b.prefixes.clone(),
-                shifted: b.shifted,
+                start: b.start,
                 tree: at(e.tree),
                 caseless: e.caseless.map(at),
                 leads: at(e.leads),
@@ -273,7 +273,7 @@ fn main() {
 /// caseless tree, leads and needles, and of its DFA and NFA (length 0: none).
 struct Placed {
     prefixes: Option<Vec<Vec<u8>>>,
-    shifted: bool,
+    start: hircode::Start,
     tree: (u32, u32),
     caseless: Option<(u32, u32)>,
     leads: (u32, u32),
@@ -400,8 +400,8 @@ fn plan(
         if let Some(caseless) = branch.caseless {
             place(&mut out, caseless);
         }
-        // 1: the prefixes follow the first character.
-        put(&mut out, u32::from(branch.shifted));
+        // Bit 0: the prefixes follow the first character; bit 1: a match starts at `\b`.
+        put(&mut out, branch.start.code());
         place(&mut out, branch.leads);
         place(&mut out, branch.needles);
         place(&mut out, branch.automata[0]);

@@ -137,13 +137,64 @@ pub(crate) struct Branch {
     /// fraction of the size. `None` when that is not so, or changes nothing (Japanese).
     pub(crate) caseless: Option<Hir>,
     pub(crate) prefixes: Prefixes,
-    /// The prefixes are those of the branch without its first character ([`after_first_char`]):
-    /// a match starts one character before a prefix hit, or at one at the start of the text.
-    pub(crate) shifted: bool,
+    pub(crate) start: Start,
     /// Longer prefixes, checked at a prefix hit before the branch's automaton runs (see
     /// [`leads`]).
     pub(crate) leads: Prefixes,
     pub(crate) needles: Option<Needles>,
+}
+
+/// Where a branch's matches start, beside its prefix hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Start {
+    /// The prefixes are those of the branch without its first character ([`after_first_char`]):
+    /// a match starts one character before a prefix hit, or at one at the start of the text.
+    pub(crate) shifted: bool,
+    /// A match starts at a word boundary (`\b`, ASCII or Unicode): never between two ASCII
+    /// word characters, where a third of a folder's checks used to start and all failed.
+    pub(crate) at_word_boundary: bool,
+}
+
+impl Start {
+    /// As the build-time tables write it: bit 0 `shifted`, bit 1 `at_word_boundary`.
+    pub(crate) fn code(self) -> u32 {
+        u32::from(self.shifted) | u32::from(self.at_word_boundary) << 1
+    }
+
+    pub(crate) fn of_code(code: u32) -> Option<Start> {
+        (code < 4).then_some(Start {
+            shifted: code & 1 == 1,
+            at_word_boundary: code & 2 == 2,
+        })
+    }
+
+    /// Whether a match can start at `at` of `text`, as far as this says.
+    pub(crate) fn allows(self, text: &[u8], at: usize) -> bool {
+        let word = |i: usize| {
+            text.get(i)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
+        };
+        !(self.at_word_boundary && at > 0 && word(at - 1) && word(at))
+    }
+}
+
+/// Whether every match of `hir` starts with a word-boundary assertion (`\b`, or a word start).
+fn at_word_boundary(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Look(look) => matches!(
+            look,
+            Look::WordAscii
+                | Look::WordUnicode
+                | Look::WordStartAscii
+                | Look::WordStartUnicode
+                | Look::WordStartHalfAscii
+                | Look::WordStartHalfUnicode
+        ),
+        HirKind::Concat(parts) => parts.first().is_some_and(at_word_boundary),
+        HirKind::Capture(c) => at_word_boundary(&c.sub),
+        HirKind::Alternation(alts) => alts.iter().all(at_word_boundary),
+        _ => false,
+    }
 }
 
 /// A branch as the build-time table holds it, trees still encoded.
@@ -153,7 +204,7 @@ pub(crate) struct EncodedBranch<'a> {
     /// Still encoded ([`put_literals`]), `None` when the branch has none: read in place by
     /// [`each_lead`], so a plan's thousands of literals are not each copied at start-up.
     pub(crate) prefixes: Option<&'a [u8]>,
-    pub(crate) shifted: bool,
+    pub(crate) start: Start,
     /// Still encoded: read in place by [`each_lead`].
     pub(crate) leads: &'a [u8],
     /// Still encoded ([`decode_needles`]): only a branch about to be compiled reads them.
@@ -274,7 +325,10 @@ pub(crate) fn branches(hir: &Hir) -> Vec<Branch> {
             };
             let found_by = after.as_ref().unwrap_or(&hir);
             Branch {
-                shifted: after.is_some(),
+                start: Start {
+                    shifted: after.is_some(),
+                    at_word_boundary: at_word_boundary(&hir),
+                },
                 prefixes: prefixes(found_by),
                 leads: leads(found_by),
                 caseless: caseless(&hir),
@@ -633,7 +687,7 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
             put(out, 0);
         }
         put_literals(out, b.prefixes.as_deref());
-        put(out, u32::from(b.shifted));
+        put(out, b.start.code());
         let mut leads = Vec::new();
         put_literals(&mut leads, b.leads.as_deref());
         put(out, leads.len() as u32);
@@ -703,14 +757,14 @@ pub(crate) fn split_branches<'a>(bytes: &mut &'a [u8]) -> Option<Vec<EncodedBran
             }
         };
         let prefixes = skip_literals(bytes)?;
-        let shifted = get(bytes)? == 1;
+        let start = Start::of_code(get(bytes)?)?;
         let leads = take(bytes)?;
         let needles = take(bytes)?;
         branches.push(EncodedBranch {
             tree,
             caseless,
             prefixes,
-            shifted,
+            start,
             leads,
             needles,
         });
@@ -767,7 +821,7 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                     Some(code) => read_literals(&mut &code[..])?,
                     None => None,
                 },
-                shifted: b.shifted,
+                start: b.start,
                 leads: read_literals(&mut &b.leads[..])?,
                 needles: decode_needles(b.needles)?,
             })
@@ -984,7 +1038,7 @@ mod tests {
                 let words = list.into_iter().map(|l| String::from_utf8(l).unwrap());
                 words.collect::<Vec<_>>()
             });
-            (b.shifted, words, b.leads)
+            (b.start.shifted, words, b.leads)
         };
         let words = |list: &[&str]| Some(list.iter().map(|s| s.to_string()).collect());
         assert_eq!(only("[^まで]した"), (true, words(&["した"]), None));
@@ -1071,6 +1125,48 @@ mod tests {
         let mut window = [0; LEAD_BYTES];
         let n = squeeze(b"I  \t WILL\n never", &mut window);
         assert_eq!(&window[..n], b"i will never");
+    }
+
+    #[test]
+    fn a_branch_led_by_a_word_boundary_never_starts_inside_a_word() {
+        let starts = |pattern: &str| -> Vec<Start> {
+            branches(&parse(pattern).unwrap())
+                .iter()
+                .map(|b| b.start)
+                .collect()
+        };
+        let [word, plain, grouped, mixed] = [
+            r"\bhack(?:ed|ing)\b",
+            r"hack(?:ed|ing)\b",
+            r"(?:\bhacked|\bhijacked)\s+account",
+            r"(?:\bhacked|hijacked)\s+account",
+        ]
+        .map(|p| starts(p)[0]);
+        assert!(word.at_word_boundary && grouped.at_word_boundary);
+        assert!(!plain.at_word_boundary && !mixed.at_word_boundary);
+        // Not between two ASCII word characters; anywhere else, as far as this says.
+        let text = b"we got hacked, rehacked";
+        let at = |needle: &str| {
+            let n = needle.as_bytes();
+            text.windows(n.len()).position(|w| w == n).unwrap()
+        };
+        assert!(word.allows(text, at("hacked")));
+        assert!(!word.allows(text, at("hacked") + 2));
+        assert!(!word.allows(text, at("rehacked") + 2));
+        assert!(plain.allows(text, at("rehacked") + 2));
+        assert!(word.allows(text, 0));
+        // It travels through the build-time encoding.
+        for start in [
+            word,
+            plain,
+            Start {
+                shifted: true,
+                at_word_boundary: true,
+            },
+        ] {
+            assert_eq!(Start::of_code(start.code()), Some(start));
+        }
+        assert_eq!(Start::of_code(4), None);
     }
 
     #[test]

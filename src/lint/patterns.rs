@@ -549,8 +549,8 @@ struct Anchor {
     tree: Tree,
     /// The branch's caseless form, which the scan runs on the ASCII-lowercased text.
     caseless: Option<Tree>,
-    /// Its prefixes follow its first character ([`hircode::Branch::shifted`]).
-    shifted: bool,
+    /// Where its matches start beside its prefix hits.
+    start: hircode::Start,
     /// Its leads, encoded ([`hircode::read_leads`]), read into [`Plan::leads`] when one of
     /// its prefixes is first hit.
     leads: Cow<'static, [u8]>,
@@ -751,7 +751,7 @@ impl Plan {
         let mut rest_sims = Vec::new();
         let mut has_rest = HashSet::default();
         for &id in ids {
-            for (tree, caseless, (prefixes, shifted, leads, needles), (embedded, nfa)) in
+            for (tree, caseless, (prefixes, start, leads, needles), (embedded, nfa)) in
                 trees_of(sources[id].as_str())?
             {
                 let Some(prefixes) = prefixes else {
@@ -777,7 +777,7 @@ impl Plan {
                     id,
                     tree,
                     caseless,
-                    shifted,
+                    start,
                     leads,
                     needles,
                     embedded,
@@ -865,13 +865,13 @@ impl Plan {
                 0 => None,
                 _ => Some(Tree::Code(part(bytes)?)),
             };
-            let shifted = get(bytes)? == 1;
+            let start = hircode::Start::of_code(u32::try_from(get(bytes)?).ok()?)?;
             let (leads, needles, dfa) = (part(bytes)?, part(bytes)?, part(bytes)?);
             Some(Anchor {
                 id,
                 tree,
                 caseless,
-                shifted,
+                start,
                 leads: Cow::Borrowed(leads),
                 needles: (needles, OnceLock::new()),
                 embedded: (!dfa.is_empty()).then_some(dfa),
@@ -1004,7 +1004,7 @@ impl Plan {
     /// begins at `from`: there, or for a shifted branch one character before, unless that is
     /// before the haystack (a match at the start of the text starts at the hit).
     fn start_of(&self, b: u32, text: &str, from: usize, at: usize) -> usize {
-        if !self.anchored[b as usize].shifted || at <= from {
+        if !self.anchored[b as usize].start.shifted || at <= from {
             return at;
         }
         let mut start = at - 1;
@@ -1025,6 +1025,9 @@ impl Plan {
         earliest: bool,
     ) -> Result<Option<usize>, ()> {
         let anchor = &self.anchored[b as usize];
+        if !anchor.start.allows(texts.text.as_bytes(), start) {
+            return Ok(None);
+        }
         // The haystack keeps the text before `start` visible to `\b` and `^`.
         let haystack = if anchor.caseless.is_some() {
             texts.lowered
@@ -1526,7 +1529,12 @@ fn prebuilt(source: &str) -> Option<Prebuilt> {
 type BranchTrees = (
     Tree,
     Option<Tree>,
-    (Option<Literals>, bool, Cow<'static, [u8]>, Needled),
+    (
+        Option<Literals>,
+        hircode::Start,
+        Cow<'static, [u8]>,
+        Needled,
+    ),
     (Option<&'static [u8]>, &'static [u8]),
 );
 
@@ -1607,7 +1615,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                     b.caseless.map(Tree::Code),
                     (
                         b.prefixes.map(Literals::Code),
-                        b.shifted,
+                        b.start,
                         Cow::Borrowed(b.leads),
                         (b.needles, OnceLock::new()),
                     ),
@@ -1629,7 +1637,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
                 caseless,
                 (
                     b.prefixes.map(Literals::Parsed),
-                    b.shifted,
+                    b.start,
                     Cow::Owned(leads),
                     needles,
                 ),
