@@ -145,7 +145,7 @@ pub(crate) struct Branch {
 }
 
 /// Where a branch's matches start, beside its prefix hits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Start {
     /// The prefixes are those of the branch without its first character ([`after_first_char`]):
     /// a match starts one character before a prefix hit, or at one at the start of the text.
@@ -170,10 +170,8 @@ impl Start {
 
     /// Whether a match can start at `at` of `text`, as far as this says.
     pub(crate) fn allows(self, text: &[u8], at: usize) -> bool {
-        let word = |i: usize| {
-            text.get(i)
-                .is_some_and(|&c| c.is_ascii_alphanumeric() || c == b'_')
-        };
+        // The regex crates' own definition of an ASCII word byte, which `(?-u:\b)` uses.
+        let word = |i: usize| text.get(i).is_some_and(|&c| regex_syntax::is_word_byte(c));
         !(self.at_word_boundary && at > 0 && word(at - 1) && word(at))
     }
 }
