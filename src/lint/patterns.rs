@@ -571,7 +571,7 @@ struct Anchor {
     /// bytes, and its lazy DFA made nearly every byte a new state, at about 5,000 instructions
     /// each. `None` when it has no NFA from build.rs (a user pack's branch), or one with a
     /// Unicode word boundary, where the lazy DFA gives up (the slower path decides, as before).
-    sim: OnceLock<Option<Box<nfasim::Nfa>>>,
+    sim: OnceLock<Option<Box<nfasim::Nfa<'static>>>>,
     sparse: OnceLock<Option<Box<sparse::DFA<&'static [u8]>>>>,
     /// How many checks the embedded DFA ran.
     uses: AtomicU32,
@@ -650,21 +650,21 @@ impl Anchor {
     }
 
     /// The branch's NFA, to simulate (see [`Anchor::sim`]).
-    fn sim(&self) -> Option<&nfasim::Nfa> {
+    fn sim(&self) -> Option<&nfasim::Nfa<'static>> {
         simulation(&self.sim, self.nfa)
     }
 }
 
 /// A branch's NFA encoded by build.rs, and its simulation, read from it on first use.
-type Sim = (&'static [u8], OnceLock<Option<Box<nfasim::Nfa>>>);
+type Sim = (&'static [u8], OnceLock<Option<Box<nfasim::Nfa<'static>>>>);
 
 /// The simulation of the NFA `code` encodes, read into `cell` on first use; `None` without an
 /// NFA or with a Unicode word boundary (the lazy DFA gives up on those, and the slower path
 /// decides, as before).
 fn simulation<'a>(
-    cell: &'a OnceLock<Option<Box<nfasim::Nfa>>>,
-    code: &[u8],
-) -> Option<&'a nfasim::Nfa> {
+    cell: &'a OnceLock<Option<Box<nfasim::Nfa<'static>>>>,
+    code: &'static [u8],
+) -> Option<&'a nfasim::Nfa<'static>> {
     cell.get_or_init(|| {
         let nfa = nfasim::Nfa::decode(code)?;
         (!nfa.has_unicode_word()).then(|| Box::new(nfa))
@@ -1077,7 +1077,11 @@ impl Plan {
     /// where it found the next needle, or that there is none.
     fn could_match(&self, caches: &mut Caches, b: u32, folded: &[u8], range: Range<usize>) -> bool {
         let (code, needles) = &self.anchored[b as usize].needles;
-        let needles = needles.get_or_init(|| hircode::decode_needles(code).flatten().map(Box::new));
+        let needles = needles.get_or_init(|| {
+            hircode::decode_needles(code)
+                .flatten()
+                .map(NeedleFinders::new)
+        });
         let Some(needles) = needles else {
             return true;
         };
@@ -1088,9 +1092,9 @@ impl Plan {
             caches.needles.resize(self.anchored.len(), None);
         }
         // Where the first needle of `set` at or after `start` is, if before `to`.
-        let first = |set: &[Vec<u8>]| {
+        let first = |set: &[memchr::memmem::Finder]| {
             let window = &folded[start..to];
-            let found = set.iter().filter_map(|n| memchr::memmem::find(window, n));
+            let found = set.iter().filter_map(|n| n.find(window));
             found.min().map(|at| start + at)
         };
         // The rarest set's search is remembered: it answers most checks alone.
@@ -1539,7 +1543,31 @@ type BranchTrees = (
 );
 
 /// Boxed once decoded, like the automata: most branches never read theirs.
-type Needled = (&'static [u8], OnceLock<Option<Box<hircode::Needles>>>);
+type Needled = (&'static [u8], OnceLock<Option<Box<NeedleFinders>>>);
+
+/// A branch's [`hircode::Needles`] with a searcher built for each: building a
+/// `memmem::Finder` cost more than most of the short searches it ran (a tenth of an English
+/// letter's instructions when each search built its own).
+#[derive(Debug)]
+struct NeedleFinders {
+    max_len: Option<u32>,
+    /// The rarest set first.
+    sets: Vec<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl NeedleFinders {
+    fn new(needles: hircode::Needles) -> Box<Self> {
+        let finders = |set: Vec<Vec<u8>>| {
+            set.iter()
+                .map(|n| memchr::memmem::Finder::new(n).into_owned())
+                .collect()
+        };
+        Box::new(NeedleFinders {
+            max_len: needles.max_len,
+            sets: needles.sets.into_iter().map(finders).collect(),
+        })
+    }
+}
 
 /// A branch's prefix literals: still encoded in the build-time table, or parsed at load (a user
 /// pack's pattern).
@@ -1629,7 +1657,7 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
         .into_iter()
         .map(|b| {
             let caseless = b.caseless.map(|hir| Tree::Parsed(Box::new(hir)));
-            let needles = (&[][..], OnceLock::from(b.needles.map(Box::new)));
+            let needles = (&[][..], OnceLock::from(b.needles.map(NeedleFinders::new)));
             let mut leads = Vec::new();
             hircode::put_literals(&mut leads, b.leads.as_deref());
             (
