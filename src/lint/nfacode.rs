@@ -1,4 +1,4 @@
-//! A compact encoding of a Thompson NFA, so that build.rs can compile the branches whose DFA is
+//! A fixed-width encoding of a Thompson NFA, so that build.rs can compile the branches whose DFA is
 //! too big to embed and the binary can rebuild their NFAs without compiling them again.
 //!
 //! Why: compiling such a branch (a wide gap over any character before a list of words) from its
@@ -7,7 +7,6 @@
 //! that. The final NFA has no empty states, so adding its states in order gives every state the
 //! same id, and `Builder::build` gives back the same NFA (a test checks every shipped one).
 
-use super::hircode::{get, put};
 use regex_automata::nfa::thompson::{self, Builder, NFA, State, Transition, WhichCaptures};
 use regex_automata::util::look::Look;
 use regex_automata::util::primitives::StateID;
@@ -25,59 +24,90 @@ pub(crate) const BYTE_RANGE: u8 = 0;
 pub(crate) const SPARSE: u8 = 1;
 pub(crate) const LOOK: u8 = 2;
 pub(crate) const UNION: u8 = 3;
-pub(crate) const BINARY_UNION: u8 = 4;
 pub(crate) const FAIL: u8 = 5;
 pub(crate) const MATCH: u8 = 6;
 pub(crate) const CAPTURE_START: u8 = 7;
 pub(crate) const CAPTURE_END: u8 = 8;
 
+/// Header words: states, flags, the three starts, ranges, alternatives, name bytes, slots.
+const HEADER: usize = 9 * 4;
+/// A state is 8 bytes: its tag, a 24-bit field `a` and a 32-bit field `b` (see [`State8`]).
+const STATE: usize = 8;
+/// A transition of a sparse state: low and high byte, and the next state.
+const RANGE: usize = 6;
+/// Flag: a state asserts a Unicode word boundary (the lazy DFA gives up on those).
+const UNICODE_WORD: u32 = 1;
+
 /// Appends `nfa`'s encoding; `None` (nothing worth writing) for an NFA with states this encoding
 /// does not hold (several patterns, dense states) or another look matcher. Capture groups are
 /// kept, with their names, for the NFAs that read them (regex.rs).
+///
+/// The layout is fixed-width so that a search reads the states it visits straight from the
+/// bytes (`nfasim`): decoding a whole branch's NFA into vectors first, when a letter visits a
+/// few dozen of its thousands of states, was a sixth of linting an English letter.
 #[allow(dead_code)] // used by build.rs
 pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
     if nfa.pattern_len() != 1 || nfa.is_reverse() {
         return None;
     }
-    let mut out = Vec::new();
-    let id = |out: &mut Vec<u8>, sid: StateID| put(out, sid.as_u32());
-    put(&mut out, nfa.states().len() as u32);
-    out.push(u8::from(nfa.is_utf8()));
-    id(&mut out, nfa.start_anchored());
-    id(&mut out, nfa.start_unanchored());
-    id(&mut out, nfa.start_pattern(0.into())?);
-    let range = |out: &mut Vec<u8>, t: &Transition| {
-        out.extend_from_slice(&[t.start, t.end]);
-        put(out, t.next.as_u32());
+    let (mut states, mut ranges, mut alts, mut names) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut flags, mut slots) = (0u32, 0u32);
+    let mut state = |tag: u8, a: u32, b: u32| -> Option<()> {
+        if a >= 1 << 24 {
+            return None;
+        }
+        states.push(tag);
+        states.extend_from_slice(&a.to_le_bytes()[..3]);
+        states.extend_from_slice(&b.to_le_bytes());
+        Some(())
     };
-    for state in nfa.states() {
-        match state {
-            State::ByteRange { trans } => {
-                out.push(BYTE_RANGE);
-                range(&mut out, trans);
-            }
+    let count = |list: &Vec<u8>, width: usize| (list.len() / width) as u32;
+    for s in nfa.states() {
+        match s {
+            State::ByteRange { trans: t } => state(
+                BYTE_RANGE,
+                u32::from(t.start) | u32::from(t.end) << 8,
+                t.next.as_u32(),
+            )?,
             State::Sparse(sparse) => {
-                out.push(SPARSE);
-                put(&mut out, sparse.transitions.len() as u32);
-                sparse.transitions.iter().for_each(|t| range(&mut out, t));
+                let from = count(&ranges, RANGE);
+                for t in sparse.transitions.iter() {
+                    ranges.extend_from_slice(&[t.start, t.end]);
+                    ranges.extend_from_slice(&t.next.as_u32().to_le_bytes());
+                }
+                state(SPARSE, sparse.transitions.len() as u32, from)?
             }
             State::Look { look, next } => {
-                out.push(LOOK);
-                put(&mut out, look.as_repr());
-                id(&mut out, *next);
+                if matches!(
+                    look,
+                    Look::WordUnicode
+                        | Look::WordUnicodeNegate
+                        | Look::WordStartUnicode
+                        | Look::WordEndUnicode
+                        | Look::WordStartHalfUnicode
+                        | Look::WordEndHalfUnicode
+                ) {
+                    flags |= UNICODE_WORD;
+                }
+                state(LOOK, look.as_repr(), next.as_u32())?
             }
             State::Union { alternates } => {
-                out.push(UNION);
-                put(&mut out, alternates.len() as u32);
-                alternates.iter().for_each(|&a| id(&mut out, a));
+                let from = count(&alts, 4);
+                alternates
+                    .iter()
+                    .for_each(|a| alts.extend_from_slice(&a.as_u32().to_le_bytes()));
+                state(UNION, alternates.len() as u32, from)?
             }
             State::BinaryUnion { alt1, alt2 } => {
-                out.push(BINARY_UNION);
-                id(&mut out, *alt1);
-                id(&mut out, *alt2);
+                let from = count(&alts, 4);
+                for a in [alt1, alt2] {
+                    alts.extend_from_slice(&a.as_u32().to_le_bytes());
+                }
+                state(UNION, 2, from)?
             }
-            State::Fail => out.push(FAIL),
-            State::Match { .. } => out.push(MATCH),
+            State::Fail => state(FAIL, 0, 0)?,
+            State::Match { .. } => state(MATCH, 0, 0)?,
             // One pattern: a group's slots are its index times two (start), plus one (end).
             State::Capture {
                 next,
@@ -86,110 +116,246 @@ pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
                 slot,
             } => {
                 let group = group_index.as_u32();
+                slots = slots.max(slot.as_u32() + 1);
                 if slot.as_usize() % 2 == 1 {
-                    out.push(CAPTURE_END);
-                    id(&mut out, *next);
-                    put(&mut out, group);
+                    state(CAPTURE_END, group, next.as_u32())?;
                     continue;
                 }
-                out.push(CAPTURE_START);
-                id(&mut out, *next);
-                put(&mut out, group);
-                // 0: no name, else its length + 1.
+                state(CAPTURE_START, group, next.as_u32())?;
+                // Names: the group, the name's length, the name.
                 let name = nfa
                     .group_info()
                     .to_name(*pattern_id, group_index.as_usize());
-                put(&mut out, name.map_or(0, |n| n.len() as u32 + 1));
-                out.extend_from_slice(name.unwrap_or_default().as_bytes());
+                if let Some(name) = name {
+                    names.extend_from_slice(&group.to_le_bytes());
+                    names.extend_from_slice(&(name.len() as u32).to_le_bytes());
+                    names.extend_from_slice(name.as_bytes());
+                }
             }
             State::Dense(_) => return None,
         }
     }
+    let header = [
+        nfa.states().len() as u32,
+        flags | u32::from(nfa.is_utf8()) << 1,
+        nfa.start_anchored().as_u32(),
+        nfa.start_unanchored().as_u32(),
+        nfa.start_pattern(0.into())?.as_u32(),
+        count(&ranges, RANGE),
+        count(&alts, 4),
+        names.len() as u32,
+        slots,
+    ];
+    let mut out: Vec<u8> = header.iter().flat_map(|w| w.to_le_bytes()).collect();
+    for part in [states, ranges, alts, names] {
+        out.extend_from_slice(&part);
+    }
     Some(out)
 }
 
-/// `n` items read by `item`, into a vector sized once: collecting an `Option<Vec<_>>` from an
-/// iterator grew it step by step, a fifth of decoding a big branch's NFA.
-fn read_list<T>(
-    bytes: &mut &[u8],
-    n: u32,
-    mut item: impl FnMut(&mut &[u8]) -> Option<T>,
-) -> Option<Vec<T>> {
-    // Each item takes at least one byte: a count beyond what is left is bad bytes, not a
-    // reason to allocate.
-    if n as usize > bytes.len() {
-        return None;
+/// One state as [`encode`] wrote it: its tag and fields (`a` 24 bits, `b` 32).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct State8 {
+    pub(crate) tag: u8,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+}
+
+/// An encoded NFA, read in place: each accessor checks its bounds, so bytes [`encode`] did not
+/// write give `None`s, never a panic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Code<'a> {
+    pub(crate) len: u32,
+    pub(crate) unicode_word: bool,
+    pub(crate) utf8: bool,
+    pub(crate) start_anchored: u32,
+    pub(crate) start_unanchored: u32,
+    pub(crate) start_pattern: u32,
+    /// Capture slots (two per group).
+    pub(crate) slots: u32,
+    states: &'a [u8],
+    ranges: &'a [u8],
+    alts: &'a [u8],
+    names: &'a [u8],
+}
+
+fn word(bytes: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk::<4>()?))
+}
+
+impl<'a> Code<'a> {
+    /// The encoding in `bytes`; `None` when its parts do not add up to its length.
+    pub(crate) fn read(bytes: &'a [u8]) -> Option<Code<'a>> {
+        let h = |i: usize| word(bytes, i * 4);
+        let (len, flags) = (h(0)?, h(1)?);
+        let sizes = [
+            len as usize * STATE,
+            h(5)? as usize * RANGE,
+            h(6)? as usize * 4,
+            h(7)? as usize,
+        ];
+        if HEADER + sizes.iter().sum::<usize>() != bytes.len() {
+            return None;
+        }
+        let mut rest = &bytes[HEADER..];
+        let [states, ranges, alts, names] = sizes.map(|n| {
+            let (part, after) = rest.split_at(n);
+            rest = after;
+            part
+        });
+        let id = |i: usize| h(i).filter(|&sid| sid < len);
+        Some(Code {
+            len,
+            unicode_word: flags & UNICODE_WORD != 0,
+            utf8: flags & 2 != 0,
+            start_anchored: id(2)?,
+            start_unanchored: id(3)?,
+            start_pattern: id(4)?,
+            slots: h(8)?,
+            states,
+            ranges,
+            alts,
+            names,
+        })
     }
-    let mut list = Vec::with_capacity(n as usize);
-    for _ in 0..n {
-        list.push(item(bytes)?);
+
+    /// State `sid`.
+    #[inline]
+    pub(crate) fn state(&self, sid: u32) -> Option<State8> {
+        let at = sid as usize * STATE;
+        let s = self.states.get(at..)?.first_chunk::<STATE>()?;
+        let w = u64::from_le_bytes(*s);
+        Some(State8 {
+            tag: w as u8,
+            a: (w >> 8) as u32 & 0xff_ffff,
+            b: (w >> 32) as u32,
+        })
     }
-    Some(list)
+
+    /// Transition `i` of the sparse states: low byte, high byte, next state.
+    #[inline]
+    pub(crate) fn range(&self, i: u32) -> Option<(u8, u8, u32)> {
+        let at = i as usize * RANGE;
+        let r = self.ranges.get(at..at + RANGE)?;
+        Some((r[0], r[1], u32::from_le_bytes([r[2], r[3], r[4], r[5]])))
+    }
+
+    /// Transitions `from..to` of the sparse states, as [`Code::range`] gives each (empty when
+    /// the bytes do not hold them all).
+    #[inline]
+    pub(crate) fn ranges(&self, from: u32, to: u32) -> impl Iterator<Item = (u8, u8, u32)> {
+        let part = (self.ranges)
+            .get(from as usize * RANGE..to as usize * RANGE)
+            .unwrap_or_default();
+        (part.chunks_exact(RANGE))
+            .map(|r| (r[0], r[1], u32::from_le_bytes([r[2], r[3], r[4], r[5]])))
+    }
+
+    /// Alternatives `from..to` of the union states, last first (empty when the bytes do not
+    /// hold them all).
+    #[inline]
+    pub(crate) fn alts_reversed(&self, from: u32, to: u32) -> impl ExactSizeIterator<Item = u32> {
+        let part = (self.alts)
+            .get(from as usize * 4..to as usize * 4)
+            .unwrap_or_default();
+        let alt = |a: &[u8]| u32::from_le_bytes([a[0], a[1], a[2], a[3]]);
+        part.chunks_exact(4).rev().map(alt)
+    }
+
+    /// Alternative `i` of the union states.
+    #[inline]
+    pub(crate) fn alt(&self, i: u32) -> Option<u32> {
+        word(self.alts, i as usize * 4)
+    }
+
+    /// The named groups: (group, name).
+    pub(crate) fn names(&self) -> impl Iterator<Item = Option<(u32, &'a str)>> + 'a {
+        let mut rest = self.names;
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let item = (|| {
+                let (group, len) = (word(rest, 0)?, word(rest, 4)? as usize);
+                let name = rest.get(8..8 + len)?;
+                rest = &rest[8 + len..];
+                Some((group, std::str::from_utf8(name).ok()?))
+            })();
+            if item.is_none() {
+                rest = &[];
+            }
+            Some(item)
+        })
+    }
 }
 
 /// Rebuilds the NFA [`encode`] wrote; `None` on bytes it did not write.
-pub(crate) fn decode(mut bytes: &[u8]) -> Option<NFA> {
-    let bytes = &mut bytes;
-    let len = get(bytes)?;
+pub(crate) fn decode(bytes: &[u8]) -> Option<NFA> {
+    let code = Code::read(bytes)?;
+    let len = code.len;
     // Every id names one of the `len` states (`Builder::build` would panic on another).
-    let id = |bytes: &mut &[u8]| {
-        let sid = get(bytes)?;
-        (sid < len).then(|| StateID::new(sid as usize).ok())?
+    let id = |sid: u32| (sid < len).then(|| StateID::new(sid as usize).ok())?;
+    let range = |i: u32| {
+        let (start, end, next) = code.range(i)?;
+        (start <= end).then_some(Transition {
+            start,
+            end,
+            next: id(next)?,
+        })
     };
-    let (&utf8, rest) = bytes.split_first()?;
-    *bytes = rest;
-    let (anchored, unanchored, pattern) = (id(bytes)?, id(bytes)?, id(bytes)?);
-    let range = |bytes: &mut &[u8]| {
-        let (&[start, end], rest) = bytes.split_first_chunk::<2>()?;
-        *bytes = rest;
-        let next = id(bytes)?;
-        (start <= end).then_some(Transition { start, end, next })
-    };
+    let mut names = std::collections::HashMap::new();
+    for named in code.names() {
+        let (group, name) = named?;
+        names.insert(group, name);
+    }
     let mut builder = Builder::new();
-    builder.set_utf8(utf8 == 1);
+    builder.set_utf8(code.utf8);
     builder.start_pattern().ok()?;
-    for _ in 0..len {
-        let (&tag, rest) = bytes.split_first()?;
-        *bytes = rest;
+    for sid in 0..len {
+        let State8 { tag, a, b } = code.state(sid)?;
         let added = match tag {
-            BYTE_RANGE => builder.add_range(range(bytes)?),
+            BYTE_RANGE => {
+                let (start, end) = (a as u8, (a >> 8) as u8);
+                if start > end {
+                    return None;
+                }
+                builder.add_range(Transition {
+                    start,
+                    end,
+                    next: id(b)?,
+                })
+            }
             SPARSE => {
-                let n = get(bytes)?;
-                builder.add_sparse(read_list(bytes, n, range)?)
+                let list: Option<Vec<_>> = (b..b.checked_add(a)?).map(range).collect();
+                builder.add_sparse(list?)
             }
-            LOOK => {
-                let look = Look::from_repr(get(bytes)?)?;
-                builder.add_look(id(bytes)?, look)
-            }
+            LOOK => builder.add_look(id(b)?, Look::from_repr(a)?),
             UNION => {
-                let n = get(bytes)?;
-                builder.add_union(read_list(bytes, n, id)?)
+                let list: Option<Vec<_>> = (b..b.checked_add(a)?)
+                    .map(|i| code.alt(i).and_then(id))
+                    .collect();
+                builder.add_union(list?)
             }
-            BINARY_UNION => builder.add_union(vec![id(bytes)?, id(bytes)?]),
             FAIL => builder.add_fail(),
             MATCH => builder.add_match(),
             CAPTURE_START => {
-                let (next, group) = (id(bytes)?, get(bytes)?);
-                let name = match get(bytes)?.checked_sub(1) {
-                    None => None,
-                    Some(len) => {
-                        let (name, rest) = bytes.split_at_checked(len as usize)?;
-                        *bytes = rest;
-                        Some(std::sync::Arc::from(std::str::from_utf8(name).ok()?))
-                    }
-                };
-                builder.add_capture_start(next, group, name)
+                let name = names.get(&a).map(|&n| std::sync::Arc::from(n));
+                builder.add_capture_start(id(b)?, a, name)
             }
-            CAPTURE_END => builder.add_capture_end(id(bytes)?, get(bytes)?),
+            CAPTURE_END => builder.add_capture_end(id(b)?, a),
             _ => return None,
         };
         added.ok()?;
     }
-    if !bytes.is_empty() {
-        return None;
-    }
-    builder.finish_pattern(pattern).ok()?;
-    builder.build(anchored, unanchored).ok()
+    builder
+        .finish_pattern(StateID::new(code.start_pattern as usize).ok()?)
+        .ok()?;
+    builder
+        .build(
+            StateID::new(code.start_anchored as usize).ok()?,
+            StateID::new(code.start_unanchored as usize).ok()?,
+        )
+        .ok()
 }
 
 #[cfg(test)]

@@ -5,16 +5,16 @@
 //! over any character before a list of words), each a few times over a few dozen bytes.
 //! Rebuilding such a branch's `thompson::NFA` through `Builder` cost about 600 instructions per
 //! state (a fifth of linting a letter), and a `PikeVM` over it tracks capture slots that nothing
-//! reads. Reading the encoding into three vectors costs a few dozen instructions per state, and
-//! the simulation only asks where the highest-priority thread ends.
+//! reads. The encoding is fixed-width, so a search reads only the states it visits, in place
+//! (reading every state into vectors first was a sixth of linting an English letter), and the
+//! simulation only asks where the highest-priority thread ends.
 //!
 //! Semantics are the lazy DFA's (leftmost-first, as `patterns.rs` builds it): an anchored
 //! search returns the earliest end or the leftmost-first one; an unanchored one, whether there
 //! is a match. A test checks both against the lazy DFA on every shipped branch.
 
-use super::hircode::get;
 use super::nfacode::{
-    BINARY_UNION, BYTE_RANGE, CAPTURE_END, CAPTURE_START, FAIL, LOOK, MATCH, SPARSE, UNION,
+    BYTE_RANGE, CAPTURE_END, CAPTURE_START, Code, LOOK, MATCH, SPARSE, State8, UNION,
 };
 use regex_automata::util::look::{Look, LookMatcher};
 
@@ -26,7 +26,7 @@ enum Op {
         hi: u8,
         next: u32,
     },
-    /// Sorted, disjoint ranges: `ranges[from..to]`.
+    /// Sorted, disjoint ranges: the code's ranges `from..to`.
     Sparse {
         from: u32,
         to: u32,
@@ -35,7 +35,7 @@ enum Op {
         look: Look,
         next: u32,
     },
-    /// Alternatives in priority order: `alts[from..to]`.
+    /// Alternatives in priority order: the code's alternatives `from..to`.
     Union {
         from: u32,
         to: u32,
@@ -50,17 +50,11 @@ enum Op {
     Match,
 }
 
-/// An NFA as [`nfacode::encode`](super::nfacode) wrote it, ready to search.
+/// An NFA as [`nfacode::encode`](super::nfacode) wrote it, searched in place.
 #[derive(Debug)]
-pub(crate) struct Nfa {
-    ops: Vec<Op>,
-    ranges: Vec<(u8, u8, u32)>,
-    alts: Vec<u32>,
-    start: u32,
-    /// Whether a state asserts a Unicode word boundary (the lazy DFA gives up on those).
-    unicode_word: bool,
-    /// Capture slots (two per group), and the groups' names by index.
-    slots: usize,
+pub(crate) struct Nfa<'a> {
+    code: Code<'a>,
+    /// The groups' names by index.
     names: Vec<Option<Box<str>>>,
     looks: LookMatcher,
 }
@@ -111,127 +105,58 @@ impl Threads {
     }
 }
 
-impl Nfa {
-    /// Reads the bytes `nfacode::encode` wrote; `None` on bytes it did not write.
-    pub(crate) fn decode(mut bytes: &[u8]) -> Option<Nfa> {
-        let bytes = &mut bytes;
-        let len = get(bytes)?;
-        // Most numbers are one byte: read those inline (`get` takes the rest).
-        let number = |bytes: &mut &[u8]| match bytes.split_first() {
-            Some((&b, rest)) if b < 0x80 => {
-                *bytes = rest;
-                Some(u32::from(b))
-            }
-            _ => get(bytes),
-        };
-        let id = |bytes: &mut &[u8]| number(bytes).filter(|&sid| sid < len);
-        let (_utf8, rest) = bytes.split_first()?;
-        *bytes = rest;
-        let (start, _unanchored, _pattern) = (id(bytes)?, id(bytes)?, id(bytes)?);
-        // Each state takes at least one byte: a count beyond that is bad bytes.
-        if len as usize > bytes.len() {
+impl<'a> Nfa<'a> {
+    /// The NFA in the bytes `nfacode::encode` wrote; `None` when they do not hold one. Only the
+    /// sizes are checked here: a state is read, and checked, when a search reaches it.
+    pub(crate) fn decode(bytes: &'a [u8]) -> Option<Nfa<'a>> {
+        let code = Code::read(bytes)?;
+        // More slots than states is bad bytes, not a reason to allocate.
+        if code.slots > code.len.saturating_mul(2) {
             return None;
         }
-        let mut nfa = Nfa {
-            ops: Vec::with_capacity(len as usize),
-            // A range takes at least three bytes, an alternative one: sized once, as growing
-            // them copied the lists several times.
-            ranges: Vec::with_capacity(bytes.len() / 3),
-            alts: Vec::with_capacity(bytes.len() / 8),
-            start,
-            unicode_word: false,
-            slots: 0,
-            names: Vec::new(),
-            looks: LookMatcher::new(),
-        };
-        let range = |bytes: &mut &[u8]| {
-            let (&[lo, hi], rest) = bytes.split_first_chunk::<2>()?;
-            *bytes = rest;
-            let next = id(bytes)?;
-            (lo <= hi).then_some((lo, hi, next))
-        };
-        let count = |bytes: &mut &[u8]| number(bytes).filter(|&n| n as usize <= bytes.len());
-        for _ in 0..len {
-            let (&tag, rest) = bytes.split_first()?;
-            *bytes = rest;
-            let op = match tag {
-                BYTE_RANGE => {
-                    let (lo, hi, next) = range(bytes)?;
-                    Op::Range { lo, hi, next }
-                }
-                SPARSE => {
-                    let from = nfa.ranges.len() as u32;
-                    for _ in 0..count(bytes)? {
-                        nfa.ranges.push(range(bytes)?);
-                    }
-                    Op::Sparse {
-                        from,
-                        to: nfa.ranges.len() as u32,
-                    }
-                }
-                LOOK => {
-                    let look = Look::from_repr(get(bytes)?)?;
-                    nfa.unicode_word |= matches!(
-                        look,
-                        Look::WordUnicode
-                            | Look::WordUnicodeNegate
-                            | Look::WordStartUnicode
-                            | Look::WordEndUnicode
-                            | Look::WordStartHalfUnicode
-                            | Look::WordEndHalfUnicode
-                    );
-                    Op::Look {
-                        look,
-                        next: id(bytes)?,
-                    }
-                }
-                UNION | BINARY_UNION => {
-                    let n = if tag == UNION { count(bytes)? } else { 2 };
-                    let from = nfa.alts.len() as u32;
-                    for _ in 0..n {
-                        nfa.alts.push(id(bytes)?);
-                    }
-                    Op::Union {
-                        from,
-                        to: nfa.alts.len() as u32,
-                    }
-                }
-                FAIL => Op::Fail,
-                MATCH => Op::Match,
-                CAPTURE_START | CAPTURE_END => {
-                    let (next, group) = (id(bytes)?, get(bytes)?);
-                    // More groups than states is bad bytes, not a reason to allocate.
-                    if group >= len {
-                        return None;
-                    }
-                    let slot = group * 2 + u32::from(tag == CAPTURE_END);
-                    nfa.slots = nfa.slots.max(slot as usize + 1);
-                    if tag == CAPTURE_START {
-                        let name = match get(bytes)?.checked_sub(1) {
-                            None => None,
-                            Some(n) => {
-                                let (name, rest) = bytes.split_at_checked(n as usize)?;
-                                *bytes = rest;
-                                Some(Box::from(std::str::from_utf8(name).ok()?))
-                            }
-                        };
-                        if nfa.names.len() <= group as usize {
-                            nfa.names.resize(group as usize + 1, None);
-                        }
-                        nfa.names[group as usize] = name;
-                    }
-                    Op::Capture { next, slot }
-                }
-                _ => return None,
-            };
-            nfa.ops.push(op);
+        // One per group, named or not.
+        let mut names = vec![None; code.slots.div_ceil(2) as usize];
+        for named in code.names() {
+            let (group, name) = named?;
+            *names.get_mut(group as usize)? = Some(Box::from(name));
         }
-        bytes.is_empty().then_some(nfa)
+        Some(Nfa {
+            code,
+            names,
+            looks: LookMatcher::new(),
+        })
+    }
+
+    /// State `sid`; a state the bytes do not hold fails.
+    #[inline]
+    fn op(&self, sid: u32) -> Op {
+        let Some(State8 { tag, a, b }) = self.code.state(sid) else {
+            return Op::Fail;
+        };
+        // A list past the code's end is bad bytes: read as empty (see `Code::ranges`).
+        let span = |count: u32| b.checked_add(count).map(|to| (b, to));
+        match tag {
+            BYTE_RANGE => Op::Range {
+                lo: a as u8,
+                hi: (a >> 8) as u8,
+                next: b,
+            },
+            SPARSE => span(a).map_or(Op::Fail, |(from, to)| Op::Sparse { from, to }),
+            LOOK => Look::from_repr(a).map_or(Op::Fail, |look| Op::Look { look, next: b }),
+            UNION => span(a).map_or(Op::Fail, |(from, to)| Op::Union { from, to }),
+            MATCH => Op::Match,
+            CAPTURE_START | CAPTURE_END => Op::Capture {
+                next: b,
+                slot: a.saturating_mul(2) + u32::from(tag == CAPTURE_END),
+            },
+            // FAIL, and a tag the encoding does not have.
+            _ => Op::Fail,
+        }
     }
 
     /// Whether a state asserts a Unicode word boundary.
     pub(crate) fn has_unicode_word(&self) -> bool {
-        self.unicode_word
+        self.code.unicode_word
     }
 
     /// Where a match anchored at `start` of `haystack` ends: the earliest end, or the
@@ -254,8 +179,8 @@ impl Nfa {
         haystack: &[u8],
         start: usize,
     ) -> Option<Vec<Option<usize>>> {
-        let n = self.slots;
-        let states = self.ops.len();
+        let n = self.code.slots as usize;
+        let states = self.code.len as usize;
         let Scratch {
             curr,
             next,
@@ -268,13 +193,20 @@ impl Nfa {
         slots.clear();
         slots.resize(n, None);
         let mut found = None;
-        self.add_slots(curr, frames, slots, self.start, haystack, start);
+        self.add_slots(
+            curr,
+            frames,
+            slots,
+            self.code.start_anchored,
+            haystack,
+            start,
+        );
         let mut at = start;
         loop {
             for i in 0..curr.list.len() {
                 let s = curr.list[i];
                 let thread = &curr.slots[i * n..(i + 1) * n];
-                let to = match (self.ops[s as usize], haystack.get(at).copied()) {
+                let to = match (self.op(s), haystack.get(at).copied()) {
                     (Op::Match, _) => {
                         found = Some(thread.to_vec());
                         // Lower-priority threads lose to this match.
@@ -303,9 +235,8 @@ impl Nfa {
         match op {
             Op::Range { lo, hi, next } if (lo..=hi).contains(&b) => Some(next),
             Op::Sparse { from, to } => {
-                let ranges = &self.ranges[from as usize..to as usize];
-                match ranges.iter().find(|&&(_, hi, _)| b <= hi) {
-                    Some(&(lo, _, next)) if lo <= b => Some(next),
+                match self.code.ranges(from, to).find(|&(_, hi, _)| b <= hi) {
+                    Some((lo, _, next)) if lo <= b => Some(next),
                     _ => None,
                 }
             }
@@ -334,17 +265,18 @@ impl Nfa {
         let Scratch {
             curr, next, stack, ..
         } = scratch;
-        let states = self.ops.len();
+        let states = self.code.len as usize;
+        let begin = self.code.start_anchored;
         curr.reset(states);
         next.reset(states);
         let mut found = None;
-        self.add(curr, stack, self.start, haystack, start);
+        self.add(curr, stack, begin, haystack, start);
         let mut at = start;
         loop {
             for i in 0..curr.list.len() {
                 let s = curr.list[i];
                 let byte = haystack.get(at).copied();
-                let to = match (self.ops[s as usize], byte) {
+                let to = match (self.op(s), byte) {
                     (Op::Match, _) => {
                         found = Some(at);
                         if earliest {
@@ -367,7 +299,7 @@ impl Nfa {
             at += 1;
             // A new start at every position while nothing matched, after the older threads.
             if !anchored && found.is_none() {
-                self.add(next, stack, self.start, haystack, at);
+                self.add(next, stack, begin, haystack, at);
             }
             // Unanchored, a start that a look-behind kills here may live at the next byte.
             if next.list.is_empty() && (anchored || found.is_some()) {
@@ -400,18 +332,22 @@ impl Nfa {
                 }
                 Frame::Explore(s) => s,
             };
-            let seen = &mut set.seen[s as usize];
+            let Some(seen) = set.seen.get_mut(s as usize) else {
+                continue;
+            };
             if *seen == set.stamp {
                 continue;
             }
             *seen = set.stamp;
-            match self.ops[s as usize] {
+            match self.op(s) {
                 Op::Union { from, to } => {
-                    let alts = self.alts[from as usize..to as usize].iter().rev();
-                    frames.extend(alts.map(|&a| Frame::Explore(a)));
+                    frames.extend(self.code.alts_reversed(from, to).map(Frame::Explore));
                 }
                 Op::Capture { next, slot } => {
-                    frames.push(Frame::Restore(slot, slots[slot as usize]));
+                    let Some(&was) = slots.get(slot as usize) else {
+                        continue;
+                    };
+                    frames.push(Frame::Restore(slot, was));
                     slots[slot as usize] = Some(at);
                     frames.push(Frame::Explore(next));
                 }
@@ -434,14 +370,16 @@ impl Nfa {
     fn add(&self, set: &mut Threads, stack: &mut Vec<u32>, sid: u32, haystack: &[u8], at: usize) {
         stack.push(sid);
         while let Some(s) = stack.pop() {
-            let seen = &mut set.seen[s as usize];
+            let Some(seen) = set.seen.get_mut(s as usize) else {
+                continue;
+            };
             if *seen == set.stamp {
                 continue;
             }
             *seen = set.stamp;
-            match self.ops[s as usize] {
+            match self.op(s) {
                 Op::Union { from, to } => {
-                    stack.extend(self.alts[from as usize..to as usize].iter().rev());
+                    stack.extend(self.code.alts_reversed(from, to));
                 }
                 Op::Capture { next, .. } => stack.push(next),
                 Op::Look { look, next } => {
@@ -532,7 +470,8 @@ mod tests {
     fn unanchored_searches_agree_with_the_regex_crate() {
         let mut scratch = Scratch::default();
         for pattern in PATTERNS {
-            let nfa = Nfa::decode(&encoded(pattern)).unwrap();
+            let code = encoded(pattern);
+            let nfa = Nfa::decode(&code).unwrap();
             let regex = regex::Regex::new(pattern).unwrap();
             for text in HAYSTACKS {
                 let lines = text.split_inclusive(['。', '.', '\n']);
@@ -557,7 +496,8 @@ mod tests {
             r"((?:a|ab)(c|bcd))(d*)",
         ] {
             let vm = PikeVM::new(pattern).unwrap();
-            let nfa = Nfa::decode(&nfacode::encode(vm.get_nfa()).unwrap()).unwrap();
+            let code = nfacode::encode(vm.get_nfa()).unwrap();
+            let nfa = Nfa::decode(&code).unwrap();
             let (mut cache, mut caps) = (vm.create_cache(), vm.create_captures());
             for text in [
                 "aab abc abcd",
@@ -584,10 +524,8 @@ mod tests {
             }
         }
         assert!(compared > 10, "{compared} matches compared");
-        let named = Nfa::decode(
-            &nfacode::encode(PikeVM::new(r"(?P<who>a)(b)").unwrap().get_nfa()).unwrap(),
-        );
-        let names: Vec<_> = named
+        let code = nfacode::encode(PikeVM::new(r"(?P<who>a)(b)").unwrap().get_nfa()).unwrap();
+        let names: Vec<_> = Nfa::decode(&code)
             .unwrap()
             .group_names()
             .iter()

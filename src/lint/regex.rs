@@ -54,7 +54,7 @@ enum Capturer {
     /// A shipped pattern's NFA from build.rs, simulated (nfasim.rs): rebuilding it for a
     /// PikeVM (its Unicode classes make thousands of states) cost about a million
     /// instructions, to read the groups of one match.
-    Sim(nfasim::Nfa, Mutex<Vec<nfasim::Scratch>>),
+    Sim(nfasim::Nfa<'static>, Mutex<Vec<nfasim::Scratch>>),
     /// A user pack's pattern.
     Pike(PikeVM, Mutex<Vec<pikevm::Cache>>),
 }
