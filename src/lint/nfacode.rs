@@ -37,6 +37,8 @@ const STATE: usize = 8;
 const RANGE: usize = 6;
 /// Flag: a state asserts a Unicode word boundary (the lazy DFA gives up on those).
 const UNICODE_WORD: u32 = 1;
+/// Flag: the NFA matches only UTF-8 (`NFA::is_utf8`).
+const UTF8: u32 = 2;
 
 /// Appends `nfa`'s encoding; `None` (nothing worth writing) for an NFA with states this encoding
 /// does not hold (several patterns, dense states) or another look matcher. Capture groups are
@@ -137,7 +139,7 @@ pub(crate) fn encode(nfa: &NFA) -> Option<Vec<u8>> {
     }
     let header = [
         nfa.states().len() as u32,
-        flags | u32::from(nfa.is_utf8()) << 1,
+        flags | if nfa.is_utf8() { UTF8 } else { 0 },
         nfa.start_anchored().as_u32(),
         nfa.start_unanchored().as_u32(),
         nfa.start_pattern(0.into())?.as_u32(),
@@ -207,7 +209,7 @@ impl<'a> Code<'a> {
         Some(Code {
             len,
             unicode_word: flags & UNICODE_WORD != 0,
-            utf8: flags & 2 != 0,
+            utf8: flags & UTF8 != 0,
             start_anchored: id(2)?,
             start_unanchored: id(3)?,
             start_pattern: id(4)?,
