@@ -181,6 +181,11 @@ pub(crate) struct Code<'a> {
     names: &'a [u8],
 }
 
+/// A transition as [`encode`] wrote it: low byte, high byte, next state.
+fn transition(r: &[u8; RANGE]) -> (u8, u8, u32) {
+    (r[0], r[1], u32::from_le_bytes([r[2], r[3], r[4], r[5]]))
+}
+
 fn word(bytes: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(*bytes.get(at..)?.first_chunk::<4>()?))
 }
@@ -238,8 +243,7 @@ impl<'a> Code<'a> {
     #[inline]
     pub(crate) fn range(&self, i: u32) -> Option<(u8, u8, u32)> {
         let at = i as usize * RANGE;
-        let r = self.ranges.get(at..at + RANGE)?;
-        Some((r[0], r[1], u32::from_le_bytes([r[2], r[3], r[4], r[5]])))
+        Some(transition(self.ranges.get(at..)?.first_chunk()?))
     }
 
     /// Transitions `from..to` of the sparse states, as [`Code::range`] gives each (empty when
@@ -249,8 +253,7 @@ impl<'a> Code<'a> {
         let part = (self.ranges)
             .get(from as usize * RANGE..to as usize * RANGE)
             .unwrap_or_default();
-        (part.chunks_exact(RANGE))
-            .map(|r| (r[0], r[1], u32::from_le_bytes([r[2], r[3], r[4], r[5]])))
+        part.as_chunks::<RANGE>().0.iter().map(transition)
     }
 
     /// Alternatives `from..to` of the union states, last first (empty when the bytes do not
