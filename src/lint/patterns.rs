@@ -2041,10 +2041,6 @@ mod tests {
         );
     }
 
-    /// A branch without prefix literals makes its whole pattern compile at run time whenever the
-    /// pattern fires (about 25M instructions, more than linting a letter): a shipped pattern
-    /// starts every branch with words or digits (`\d+日以内`, not `[0-9０-９]+日以内`, which gave no
-    /// prefixes; the text is width-folded before matching anyway).
     #[test]
     fn both_embedded_prefix_automata_pass_the_checked_reader() {
         for (i, (_, bytes)) in EMBEDDED_PREFIXES.iter().enumerate() {
@@ -2071,6 +2067,10 @@ mod tests {
         }
     }
 
+    /// A branch without prefix literals makes its whole pattern compile at run time whenever the
+    /// pattern fires (about 25M instructions, more than linting a letter): a shipped pattern
+    /// starts every branch with words or digits (`\d+日以内`, not `[0-9０-９]+日以内`, which gave no
+    /// prefixes; the text is width-folded before matching anyway).
     #[test]
     fn every_branch_of_a_shipped_scanning_pattern_has_prefixes() {
         let rules = embedded_rules();
