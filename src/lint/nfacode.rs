@@ -263,8 +263,11 @@ impl<'a> Code<'a> {
         let part = (self.alts)
             .get(from as usize * 4..to as usize * 4)
             .unwrap_or_default();
-        let alt = |a: &[u8]| u32::from_le_bytes([a[0], a[1], a[2], a[3]]);
-        part.chunks_exact(4).rev().map(alt)
+        part.as_chunks::<4>()
+            .0
+            .iter()
+            .rev()
+            .map(|a| u32::from_le_bytes(*a))
     }
 
     /// Alternative `i` of the union states.
