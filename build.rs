@@ -111,9 +111,14 @@ fn main() {
     let mut examples = Vec::new();
     for (name, text, pack) in packs {
         let Some(pack) = pack else {
-            converted.push((name, text, String::new(), Vec::new()));
+            converted.push((name, text, String::new(), Vec::new(), String::new()));
             continue;
         };
+        let lang = pack
+            .get("lang")
+            .and_then(|l| l.as_str())
+            .unwrap_or_default()
+            .to_owned();
         let json = serde_json::to_string(&typed_json(&pack, &numbers, &mut examples))
             .expect("a YAML value serialises");
         // Each rule's line, as the YAML path finds it (values carry no positions).
@@ -127,15 +132,16 @@ fn main() {
                 ids.get(id).copied().unwrap_or(1)
             })
             .collect();
-        converted.push((name, text, json, lines));
+        converted.push((name, text, json, lines, lang));
     }
     let mut code = String::from(
-        "/// (file name, the YAML text, the pack as JSON or empty, each rule's line)\n\
-         pub(crate) static PACKS: &[(&str, &str, &str, &[u32])] = &[\n",
+        "/// (file name, the YAML text, the pack as JSON or empty, each rule's line, its `lang` as\n\
+         /// written or empty)\n\
+         pub(crate) static PACKS: &[(&str, &str, &str, &[u32], &str)] = &[\n",
     );
-    for (name, text, json, lines) in converted {
+    for (name, text, json, lines, lang) in converted {
         code.push_str(&format!(
-            "    ({name:?}, {text:?}, {json:?}, &{lines:?}),\n"
+            "    ({name:?}, {text:?}, {json:?}, &{lines:?}, {lang:?}),\n"
         ));
     }
     code.push_str("];\n");

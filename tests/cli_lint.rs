@@ -321,6 +321,14 @@ fn user_packs_config_and_disable() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("mine/urgent"));
+    // A Japanese letter is linted without the English packs, but `--disable` may still name
+    // an English rule; a rule that is nowhere is an error.
+    for (rule, code) in [("en-tone/amazon-mistake", 1), ("en-tone/no-such-rule", 2)] {
+        appeal(&sub)
+            .args(["lint", "../letter.txt", "--disable", rule])
+            .assert()
+            .code(code);
+    }
     fs::write(dir.path().join(".appeal.yaml"), "fail_on: sometimes\n").unwrap();
     appeal(&sub)
         .args(["lint", "../letter.txt"])

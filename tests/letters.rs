@@ -2,7 +2,11 @@
 //! good appeal raises nothing at warning or above, an angry first draft raises findings in every
 //! category, and a letter missing a required part says which part.
 
-use appeal::lint::{Category, Finding, LangChoice, Linter, Severity, fix_text};
+use appeal::lint::{
+    Category, Finding, LangChoice, Linter, Options, Severity, embedded_packs, embedded_packs_for,
+    fix_text,
+};
+use appeal::text::Lang;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -171,4 +175,33 @@ fn a_promise_heading_a_list_is_not_a_vague_promise() {
     assert_eq!(vague(ja), 0, "{ja}");
     assert!(vague("We will prevent this.\nThank you.\n") > 0);
     assert!(vague("今後の注意徹底。\nよろしくお願いします。\n") > 0);
+}
+
+/// `appeal lint` loads only the packs of the languages a letter holds: each letter, and one
+/// with an English translation under the Japanese, gets the findings it gets from every pack.
+#[test]
+fn a_letter_linted_with_its_languages_packs_gets_every_finding() {
+    let names = ["ja-angry.txt", "ja-good.txt", "en-angry.txt", "en-good.txt"];
+    let mut texts: Vec<String> = names.iter().map(|n| letter(n)).collect();
+    texts.push(format!(
+        "{}\n\n{}",
+        letter("ja-angry.txt"),
+        letter("en-angry.txt")
+    ));
+    let mut found = 0;
+    for text in &texts {
+        let langs = LangChoice::Auto.langs_in(text);
+        let sources = embedded_packs_for(|l| langs.contains(&l));
+        assert!(sources.len() < embedded_packs().len() || langs.len() == 2);
+        let some = Linter::new(&sources, &Options::default()).expect("shipped packs load");
+        let (all, picked) = (
+            linter().check(text, LangChoice::Auto),
+            some.check(text, LangChoice::Auto),
+        );
+        assert_eq!(describe(&all.findings), describe(&picked.findings));
+        found += all.findings.len();
+    }
+    assert!(found > 20, "the angry drafts raise findings to compare");
+    assert_eq!(LangChoice::Auto.langs_in(&texts[4]), [Lang::Ja, Lang::En]);
+    assert_eq!(LangChoice::Force(Lang::En).langs_in(&texts[0]), [Lang::En]);
 }

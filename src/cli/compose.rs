@@ -70,7 +70,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     let findings = if args.no_lint {
         Vec::new()
     } else {
-        let linter = load_linter(&config, &args.lints, &args.disable, args.max_chars)?;
+        let linter = load_linter(&config, &args.lints, &args.disable, args.max_chars, None)?;
         linter
             .check(&letter.text, LangChoice::Force(letter.lang))
             .findings

@@ -2,7 +2,8 @@
 //! describe. Flags win over the config.
 
 use super::input::{Failure, describe_io};
-use appeal::lint::{Linter, Options, PackSource, Severity, embedded_packs};
+use appeal::lint::{Linter, Options, PackSource, Severity, embedded_packs, embedded_packs_for};
+use appeal::text::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -65,26 +66,39 @@ impl Config {
 }
 
 /// The rule set for a run: embedded packs, the config's `lints` dirs, then `--lints` dirs.
+/// With `langs`, only the embedded packs of those languages (see [`embedded_packs_for`]).
 pub fn load_linter(
     config: &Config,
     extra_dirs: &[PathBuf],
     disable: &[String],
     max_chars: Option<usize>,
+    langs: Option<&[Lang]>,
 ) -> Result<Linter, Failure> {
-    let mut sources = embedded_packs();
+    let mut user = Vec::new();
     let config_dirs = config
         .lints
         .iter()
         .map(|d| config.dir.as_deref().unwrap_or(Path::new(".")).join(d));
     for dir in config_dirs.chain(extra_dirs.iter().cloned()) {
-        sources.extend(read_pack_dir(&dir)?);
+        user.extend(read_pack_dir(&dir)?);
     }
     let options = Options {
         disable: config.disable.iter().chain(disable).cloned().collect(),
         limits: config.limits.clone(),
         max_chars: max_chars.or(config.max_chars),
     };
-    Linter::new(&sources, &options).map_err(|e| Failure::msg(e.to_string()))
+    let load = |embedded: Vec<PackSource>| {
+        let sources: Vec<PackSource> = embedded.into_iter().chain(user.iter().cloned()).collect();
+        Linter::new(&sources, &options).map_err(|e| Failure::msg(e.to_string()))
+    };
+    match langs {
+        // A failure with some packs left out is checked with all of them: `disable` may name
+        // a rule of a pack that was left out, and an error should not depend on the letter.
+        Some(langs) => {
+            load(embedded_packs_for(|l| langs.contains(&l))).or_else(|_| load(embedded_packs()))
+        }
+        None => load(embedded_packs()),
+    }
 }
 
 /// The `.yaml` packs of a directory, in name order, as user packs.

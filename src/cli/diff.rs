@@ -79,7 +79,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     // Linted even with --no-lint: the findings' secrets are masked in the text before it is
     // compared, so no output of `appeal diff` shows a password or card number a revision held.
     let config = Config::discover()?;
-    let linter = load_linter(&config, &[], &[], None)?;
+    let linter = load_linter(&config, &[], &[], None, None)?;
     let findings: Vec<Vec<Finding>> = inputs
         .iter()
         .map(|i| linter.check(&i.text, LangChoice::Auto).findings)

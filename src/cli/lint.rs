@@ -108,16 +108,14 @@ struct Checked {
     secrets: Vec<Finding>,
 }
 
+/// Up to this many bytes of input in all, only the packs of the languages it holds are loaded
+/// (see [`needed_langs`]): reading the other language's packs was 8-14% of linting a letter,
+/// while finding a text's languages folds it once more, which a big input pays for in full
+/// and for which reading every pack is a small share.
+const PICK_PACKS_UP_TO: usize = 1 << 20;
+
 pub fn run(args: Args) -> Result<Status, Failure> {
     let config = Config::discover()?;
-    // The process ends after this command: freeing the automata piece by piece cost about 5% of
-    // linting one letter, so the linter is never dropped.
-    let linter: &Linter = Box::leak(Box::new(load_linter(
-        &config,
-        &args.lints,
-        &args.disable,
-        args.max_chars,
-    )?));
     let fail_on = args
         .fail_on
         .map(Severity::from)
@@ -134,14 +132,30 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     }
     let lang = LangChoice::from(args.lang);
     let fixing = args.fix || args.diff;
-    let check = |p: Result<String, String>| check_one(linter, p?, lang, fixing, args.unsafe_fixes);
     let files = input::expand_paths(&paths);
-    // One file is checked on this thread: starting rayon's pool for it spawned a thread per
-    // core, each with its stack and malloc arena to fault in, for nothing to share.
-    let results: Vec<Result<Checked, String>> = if files.len() == 1 {
-        files.into_iter().map(check).collect()
-    } else {
-        files.into_par_iter().map(check).collect()
+    // One file is read and checked on this thread: starting rayon's pool for it spawned a
+    // thread per core, each with its stack and malloc arena to fault in, for nothing to share.
+    let parallel = files.len() > 1;
+    let read = |p: Result<String, String>| input::read_input(&p?);
+    let inputs: Vec<Result<Input, String>> = match parallel {
+        false => files.into_iter().map(read).collect(),
+        true => files.into_par_iter().map(read).collect(),
+    };
+    // The rules are loaded once the texts are known. The process ends after this command:
+    // freeing the automata piece by piece cost about 5% of linting one letter, so the linter
+    // is never dropped.
+    let langs = needed_langs(&inputs, lang, fixing);
+    let linter: &Linter = Box::leak(Box::new(load_linter(
+        &config,
+        &args.lints,
+        &args.disable,
+        args.max_chars,
+        langs.as_deref(),
+    )?));
+    let check = |i: Result<Input, String>| check_one(linter, i?, lang, fixing, args.unsafe_fixes);
+    let results: Vec<Result<Checked, String>> = match parallel {
+        false => inputs.into_iter().map(check).collect(),
+        true => inputs.into_par_iter().map(check).collect(),
     };
 
     let mut errors = Vec::new();
@@ -182,14 +196,43 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     })
 }
 
+/// The languages whose packs the inputs need, or `None` for all: when fixing (a fix may turn a
+/// paragraph's language) or past [`PICK_PACKS_UP_TO`].
+fn needed_langs(
+    inputs: &[Result<Input, String>],
+    lang: LangChoice,
+    fixing: bool,
+) -> Option<Vec<Lang>> {
+    let texts = || {
+        inputs
+            .iter()
+            .filter_map(|i| i.as_ref().ok())
+            .map(|i| &i.text)
+    };
+    if fixing || texts().map(String::len).sum::<usize>() > PICK_PACKS_UP_TO {
+        return None;
+    }
+    let mut langs = Vec::new();
+    for text in texts() {
+        for l in lang.langs_in(text) {
+            if !langs.contains(&l) {
+                langs.push(l);
+            }
+        }
+        if langs.len() == Lang::ALL.len() {
+            break;
+        }
+    }
+    Some(langs)
+}
+
 fn check_one(
     linter: &Linter,
-    path: String,
+    input: Input,
     lang: LangChoice,
     fixing: bool,
     unsafe_fixes: bool,
 ) -> Result<Checked, String> {
-    let input = input::read_input(&path)?;
     let outcome = linter.check(&input.text, lang);
     let fix = fixing.then(|| fix_text(linter, &input.text, lang, unsafe_fixes));
     // Only `--diff` shows the text as read again.

@@ -44,12 +44,12 @@ enum Action {
 pub fn run(args: Args) -> Result<Status, Failure> {
     match args.action.unwrap_or(Action::List) {
         Action::List => {
-            let linter = load_linter(&Config::discover()?, &args.lints, &[], None)?;
+            let linter = load_linter(&Config::discover()?, &args.lints, &[], None, None)?;
             input::print(&list(&linter))?;
             Ok(Status::Success)
         }
         Action::Explain { id } => {
-            let linter = load_linter(&Config::discover()?, &args.lints, &[], None)?;
+            let linter = load_linter(&Config::discover()?, &args.lints, &[], None, None)?;
             let Some(text) = explain(&linter, &id) else {
                 let near = linter
                     .rules()

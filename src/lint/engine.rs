@@ -43,6 +43,21 @@ pub enum LangChoice {
     Force(Lang),
 }
 
+impl LangChoice {
+    /// The languages whose rules [`Linter::check`] of `text` can apply: its paragraphs', as
+    /// `check` decides them (on the folded text), or the forced one.
+    pub fn langs_in(self, text: &str) -> Vec<Lang> {
+        match self {
+            LangChoice::Force(lang) => vec![lang],
+            LangChoice::Auto => {
+                let paragraphs = paragraphs_and_lang(&Folded::new(text).text).0;
+                let found = |lang| paragraphs.iter().any(|p| p.lang == lang);
+                Lang::ALL.into_iter().filter(|&l| found(l)).collect()
+            }
+        }
+    }
+}
+
 /// What a user or a config may change about a loaded rule set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {

@@ -22,7 +22,7 @@ mod train;
 
 pub use engine::{LangChoice, Linter, Options, Outcome};
 pub use fix::{FixOutcome, apply_fixes, fix_text};
-pub use pack::{LoadError, PackSource, embedded_packs};
+pub use pack::{LoadError, PackSource, embedded_packs, embedded_packs_for};
 pub use patterns::LazyRegex;
 pub use rule::{Examples, Matcher, Rule, RuleLang, SuggestionDef};
 pub use selftest::{ExampleFailure, ExampleRef};

@@ -9,6 +9,7 @@ use super::regex::{Pattern, RegexDef};
 use super::require::{Require, RequireDef};
 use super::rule::{BadExample, Examples, LazyExamples, Matcher, Rule, RuleLang, SuggestionDef};
 use super::{Category, Severity};
+use crate::text::Lang;
 use crate::yaml;
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -28,8 +29,21 @@ pub struct PackSource {
 
 /// The packs compiled into the binary (build.rs embeds `lints/`), in file-name order.
 pub fn embedded_packs() -> Vec<PackSource> {
+    embedded_packs_for(|_| true)
+}
+
+/// The embedded packs whose rules can apply to a language `needed` accepts: a `lang: any`
+/// pack, or one whose `lang` build.rs could not read (loading reports what is wrong with it),
+/// always. Reading a pack is most of starting up, and a letter in one language never runs the
+/// other's rules.
+pub fn embedded_packs_for(needed: impl Fn(Lang) -> bool) -> Vec<PackSource> {
     prebuilt::PACKS
         .iter()
+        .filter(|(.., lang)| match *lang {
+            "ja" => needed(Lang::Ja),
+            "en" => needed(Lang::En),
+            _ => true,
+        })
         .map(|(name, text, ..)| PackSource {
             path: format!("lints/{name}"),
             text: Cow::Borrowed(*text),
@@ -246,7 +260,7 @@ type ReadPack = (String, RuleLang, Vec<(RuleCommon, MatcherKeys)>);
 fn prebuilt_def(text: &str) -> Option<(ReadPack, &'static [u32])> {
     // An embedded pack's text is the very string in `PACKS`: known without reading it.
     let same = |yaml: &str| std::ptr::eq(yaml, text) || yaml == text;
-    let (_, _, json, lines) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| same(yaml))?;
+    let (_, _, json, lines, _) = prebuilt::PACKS.iter().find(|(_, yaml, ..)| same(yaml))?;
     let def: TypedPackDef = serde_json::from_str(json).ok()?;
     if def.rules.len() != lines.len() {
         return None;
@@ -453,7 +467,7 @@ mod tests {
     #[test]
     fn every_embedded_pack_loads_from_json_identical_to_its_yaml() {
         for src in embedded_packs() {
-            let (_, _, json, _) = prebuilt::PACKS
+            let (_, _, json, ..) = prebuilt::PACKS
                 .iter()
                 .find(|(_, yaml, ..)| *yaml == src.text)
                 .unwrap_or_else(|| panic!("build.rs did not convert {}", src.path));
