@@ -216,10 +216,10 @@ pub(crate) struct EncodedBranch<'a> {
 /// `御社[^。]{0,30}(?:ミス|誤り|…)` in a letter that names 御社 but none of the words, none is
 /// built at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Needles {
+pub(crate) struct Needles<B = Vec<u8>> {
     pub(crate) max_len: Option<u32>,
     /// The rarest first.
-    pub(crate) sets: Vec<Vec<Vec<u8>>>,
+    pub(crate) sets: Vec<Vec<B>>,
 }
 
 /// At most this many parts of a branch give needles: each is one more search.
@@ -708,21 +708,23 @@ pub(crate) fn encode_branches(branches: &[Branch], out: &mut Vec<u8>) {
     }
 }
 
-/// Reads the needles [`encode_branches`] wrote for a branch; `None` on bytes it did not write.
-pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles>> {
+/// Reads the needles [`encode_branches`] wrote for a branch, each borrowed from `bytes` (the
+/// binary's table: copying each needle twice to build its finder was most of reading them);
+/// `None` on bytes it did not write.
+pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles<&[u8]>>> {
     let max_len = match get(&mut bytes)? {
         0 => return Some(None),
         1 => None,
         n => Some(n - 2),
     };
     let count = get(&mut bytes)?;
-    let sets: Option<Vec<_>> = (0..count)
-        .map(|_| read_literals(&mut bytes).flatten())
-        .collect();
-    Some(Some(Needles {
-        max_len,
-        sets: sets?,
-    }))
+    let mut sets = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let size = get(&mut bytes)?.checked_sub(1)?;
+        let set: Option<Vec<&[u8]>> = (0..size).map(|_| take(&mut bytes)).collect();
+        sets.push(set?);
+    }
+    Some(Some(Needles { max_len, sets }))
 }
 
 /// 0 for none, else the count + 1 and each literal with its length.
@@ -791,6 +793,7 @@ fn skip_literals<'a>(bytes: &mut &'a [u8]) -> Option<Option<&'a [u8]>> {
     Some(Some(&all[..all.len() - bytes.len()]))
 }
 
+#[cfg(test)]
 fn read_literals(bytes: &mut &[u8]) -> Option<Prefixes> {
     let Some(count) = get(bytes)?.checked_sub(1) else {
         return Some(None);
@@ -821,7 +824,14 @@ pub(crate) fn decode_branches(bytes: &mut &[u8]) -> Option<Vec<Branch>> {
                 },
                 start: b.start,
                 leads: read_literals(&mut &b.leads[..])?,
-                needles: decode_needles(b.needles)?,
+                needles: decode_needles(b.needles)?.map(|n| Needles {
+                    max_len: n.max_len,
+                    sets: n
+                        .sets
+                        .iter()
+                        .map(|s| s.iter().map(|l| l.to_vec()).collect())
+                        .collect(),
+                }),
             })
         })
         .collect()

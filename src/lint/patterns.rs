@@ -1084,7 +1084,7 @@ impl Plan {
         let needles = needles.get_or_init(|| {
             hircode::decode_needles(code)
                 .flatten()
-                .map(NeedleFinders::new)
+                .map(NeedleFinders::embedded)
         });
         let Some(needles) = needles else {
             return true;
@@ -1560,6 +1560,7 @@ struct NeedleFinders {
 }
 
 impl NeedleFinders {
+    /// Finders of needles parsed at load (a user pack's pattern): each owns a copy.
     fn new(needles: hircode::Needles) -> Box<Self> {
         let finders = |set: Vec<Vec<u8>>| {
             set.iter()
@@ -1569,6 +1570,19 @@ impl NeedleFinders {
         Box::new(NeedleFinders {
             max_len: needles.max_len,
             sets: needles.sets.into_iter().map(finders).collect(),
+        })
+    }
+
+    /// Finders of needles in build.rs's table, which they borrow.
+    fn embedded(needles: hircode::Needles<&'static [u8]>) -> Box<Self> {
+        let finders = |set: Vec<&'static [u8]>| set.into_iter().map(memchr::memmem::Finder::new);
+        Box::new(NeedleFinders {
+            max_len: needles.max_len,
+            sets: needles
+                .sets
+                .into_iter()
+                .map(|s| finders(s).collect())
+                .collect(),
         })
     }
 }
