@@ -720,9 +720,11 @@ pub(crate) fn decode_needles(mut bytes: &[u8]) -> Option<Option<Needles<&[u8]>>>
     let count = get(&mut bytes)?;
     let mut sets = Vec::with_capacity(count as usize);
     for _ in 0..count {
-        let size = get(&mut bytes)?.checked_sub(1)?;
-        let set: Option<Vec<&[u8]>> = (0..size).map(|_| take(&mut bytes)).collect();
-        sets.push(set?);
+        // Each set is a list `put_literals` wrote, never "none".
+        let list = skip_literals(&mut bytes)??;
+        let mut set = Vec::new();
+        each_lead(list, |needle| set.push(needle));
+        sets.push(set);
     }
     Some(Some(Needles { max_len, sets }))
 }
