@@ -137,10 +137,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     // thread per core, each with its stack and malloc arena to fault in, for nothing to share.
     let parallel = files.len() > 1;
     let read = |p: Result<String, String>| input::read_input(&p?);
-    let inputs: Vec<Result<Input, String>> = match parallel {
-        false => files.into_iter().map(read).collect(),
-        true => files.into_par_iter().map(read).collect(),
-    };
+    let inputs = map_all(files, parallel, read);
     // The rules are loaded once the texts are known. The process ends after this command:
     // freeing the automata piece by piece cost about 5% of linting one letter, so the linter
     // is never dropped.
@@ -153,10 +150,7 @@ pub fn run(args: Args) -> Result<Status, Failure> {
         langs.as_deref(),
     )?));
     let check = |i: Result<Input, String>| check_one(linter, i?, lang, fixing, args.unsafe_fixes);
-    let results: Vec<Result<Checked, String>> = match parallel {
-        false => inputs.into_iter().map(check).collect(),
-        true => inputs.into_par_iter().map(check).collect(),
-    };
+    let results = map_all(inputs, parallel, check);
 
     let mut errors = Vec::new();
     let mut checked = Vec::new();
@@ -194,6 +188,18 @@ pub fn run(args: Args) -> Result<Status, Failure> {
     } else {
         Status::Success
     })
+}
+
+/// `f` of each item, in order: on rayon's threads when `parallel`, else on this one.
+fn map_all<T: Send, R: Send>(
+    items: Vec<T>,
+    parallel: bool,
+    f: impl Fn(T) -> R + Sync + Send,
+) -> Vec<R> {
+    match parallel {
+        false => items.into_iter().map(f).collect(),
+        true => items.into_par_iter().map(f).collect(),
+    }
 }
 
 /// The languages whose packs the inputs need, or `None` for all: when fixing (a fix may turn a
