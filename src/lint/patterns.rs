@@ -1084,7 +1084,7 @@ impl Plan {
         let needles = needles.get_or_init(|| {
             hircode::decode_needles(code)
                 .flatten()
-                .map(NeedleFinders::embedded)
+                .map(|n| NeedleFinders::new(n, memchr::memmem::Finder::new))
         });
         let Some(needles) = needles else {
             return true;
@@ -1560,28 +1560,16 @@ struct NeedleFinders {
 }
 
 impl NeedleFinders {
-    /// Finders of needles parsed at load (a user pack's pattern): each owns a copy.
-    fn new(needles: hircode::Needles) -> Box<Self> {
-        let finders = |set: Vec<Vec<u8>>| {
-            set.iter()
-                .map(|n| memchr::memmem::Finder::new(n).into_owned())
-                .collect()
-        };
+    /// Finders of `needles`, each made by `finder`: borrowing a needle of build.rs's table,
+    /// or owning a copy of one parsed at load (a user pack's pattern).
+    fn new<B>(
+        needles: hircode::Needles<B>,
+        finder: impl Fn(B) -> memchr::memmem::Finder<'static>,
+    ) -> Box<Self> {
         Box::new(NeedleFinders {
             max_len: needles.max_len,
-            sets: needles.sets.into_iter().map(finders).collect(),
-        })
-    }
-
-    /// Finders of needles in build.rs's table, which they borrow.
-    fn embedded(needles: hircode::Needles<&'static [u8]>) -> Box<Self> {
-        let finders = |set: Vec<&'static [u8]>| set.into_iter().map(memchr::memmem::Finder::new);
-        Box::new(NeedleFinders {
-            max_len: needles.max_len,
-            sets: needles
-                .sets
-                .into_iter()
-                .map(|s| finders(s).collect())
+            sets: (needles.sets.into_iter())
+                .map(|set| set.into_iter().map(&finder).collect())
                 .collect(),
         })
     }
@@ -1675,7 +1663,12 @@ fn trees_of(source: &str) -> Result<Vec<BranchTrees>, String> {
         .into_iter()
         .map(|b| {
             let caseless = b.caseless.map(|hir| Tree::Parsed(Box::new(hir)));
-            let needles = (&[][..], OnceLock::from(b.needles.map(NeedleFinders::new)));
+            let needles = (
+                &[][..],
+                OnceLock::from(b.needles.map(|n| {
+                    NeedleFinders::new(n, |n: Vec<u8>| memchr::memmem::Finder::new(&n).into_owned())
+                })),
+            );
             let mut leads = Vec::new();
             hircode::put_literals(&mut leads, b.leads.as_deref());
             (
