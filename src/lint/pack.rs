@@ -39,11 +39,12 @@ pub fn embedded_packs() -> Vec<PackSource> {
 pub fn embedded_packs_for(needed: impl Fn(Lang) -> bool) -> Vec<PackSource> {
     prebuilt::PACKS
         .iter()
-        .filter(|(.., lang)| match *lang {
-            "ja" => needed(Lang::Ja),
-            "en" => needed(Lang::En),
-            _ => true,
-        })
+        .filter(
+            |(.., lang)| match Lang::ALL.into_iter().find(|l| l.as_str() == *lang) {
+                Some(lang) => needed(lang),
+                None => true,
+            },
+        )
         .map(|(name, text, ..)| PackSource {
             path: format!("lints/{name}"),
             text: Cow::Borrowed(*text),
