@@ -33,6 +33,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             if c == '.' && after_title(text, i) {
                 continue; // "Dr. Anna Krüger", "Mr. Tanaka"
             }
+            if c == '.' && ends_dotted_abbreviation(text, i) {
+                continue; // "at 2 p.m. each day", "e.g. the invoice"
+            }
             if matches!(c, '!' | '?')
                 && ascii_alphanumeric_before(text, i)
                 && chars.peek().is_some_and(|&(_, n)| {
@@ -85,6 +88,17 @@ fn after_title(text: &str, at: usize) -> bool {
     const TITLES: [&str; 6] = ["Dr", "Mr", "Mrs", "Ms", "Prof", "St"];
     let word = text[..at].rsplit(|c: char| !c.is_ascii_alphabetic()).next();
     word.is_some_and(|w| TITLES.contains(&w))
+}
+
+/// Whether the full stop at byte `at` closes an abbreviation with dots inside it ("p.m.",
+/// "e.g.", "U.S.") and the text runs on with a space and a lower-case word: a new sentence starts
+/// with a capital, and a clause cut off there ("each day.") reads as something else on its own.
+fn ends_dotted_abbreviation(text: &str, at: usize) -> bool {
+    let word = text[..at].rsplit(|c: char| c.is_whitespace()).next();
+    let dotted = word
+        .is_some_and(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_alphabetic() || c == '.'));
+    let mut rest = text[at + 1..].chars();
+    dotted && rest.next() == Some(' ') && rest.next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
 /// Whether the run of non-space characters around byte `at` of `text` holds an ASCII digit
@@ -184,10 +198,30 @@ mod tests {
     }
 
     #[test]
+    fn a_dotted_abbreviation_before_a_lower_case_word_does_not_split() {
+        assert_eq!(
+            split("She checks every order at 2 p.m. each day. Then she signs."),
+            vec![
+                "She checks every order at 2 p.m. each day.",
+                "Then she signs."
+            ]
+        );
+        assert_eq!(
+            split("Send proof, e.g. the invoice. We did."),
+            vec!["Send proof, e.g. the invoice.", "We did."]
+        );
+        // A capital after it starts a sentence, as after any full stop.
+        assert_eq!(
+            split("We ship before 3 p.m. We check twice."),
+            vec!["We ship before 3 p.m.", "We check twice."]
+        );
+    }
+
+    #[test]
     fn english_periods_inside_words_do_not_split() {
         assert_eq!(
-            split("I use amazon.co.jp, e.g. daily. Version 3.5 works."),
-            vec!["I use amazon.co.jp, e.g.", "daily.", "Version 3.5 works."]
+            split("I use amazon.co.jp, e.g. Daily. Version 3.5 works."),
+            vec!["I use amazon.co.jp, e.g.", "Daily.", "Version 3.5 works."]
         );
     }
 
