@@ -60,6 +60,9 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
             if matches!(c, '!' | '?') && ends_password(text, i, end) {
                 continue;
             }
+            if matches!(c, '!' | '?') && quoted_password_runs_on(text, i, end) {
+                continue; // 「パスワード「Sakura2024!」もお伝えします」
+            }
             end
         } else if c == '\n' {
             if is_hard_wrap(text, i) {
@@ -121,6 +124,17 @@ fn ends_password(text: &str, at: usize, end: usize) -> bool {
         && rest.next() == Some(' ')
         && rest.next().is_some_and(|n| n.is_ascii_lowercase())
         && in_token_with_digit(text, at)
+}
+
+/// Whether the marks from `at` to `end` close a token with a digit inside closing brackets or
+/// quotes, and Japanese runs on straight after them: the `!` belongs to a quoted password.
+fn quoted_password_runs_on(text: &str, at: usize, end: usize) -> bool {
+    let closed = text[at..end].chars().skip(1).any(is_closer);
+    let next = text[end..].chars().next();
+    closed
+        && ascii_alphanumeric_before(text, at)
+        && in_token_with_digit(text, at)
+        && next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii())
 }
 
 fn is_hard_wrap(text: &str, newline: usize) -> bool {
@@ -214,6 +228,17 @@ mod tests {
         assert_eq!(
             split("We ship before 3 p.m. We check twice."),
             vec!["We ship before 3 p.m.", "We check twice."]
+        );
+    }
+
+    #[test]
+    fn a_quoted_password_that_japanese_runs_on_from_does_not_split() {
+        assert_eq!(
+            split("念のため、パスワード「Sakura2024!」もお伝えします。以上です。"),
+            vec![
+                "念のため、パスワード「Sakura2024!」もお伝えします。",
+                "以上です。"
+            ]
         );
     }
 
