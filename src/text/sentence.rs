@@ -58,10 +58,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 }
             }
             if matches!(c, '!' | '?') && ends_password(text, i, end) {
-                continue;
-            }
-            if matches!(c, '!' | '?') && quoted_password_runs_on(text, i, end) {
-                continue; // 「パスワード「Sakura2024!」もお伝えします」
+                continue; // "Hunter22!! on the 5th", 「Sakura2024!」もお伝えします
             }
             end
         } else if c == '\n' {
@@ -100,8 +97,13 @@ fn ends_dotted_abbreviation(text: &str, at: usize) -> bool {
     let word = text[..at].rsplit(|c: char| c.is_whitespace()).next();
     let dotted = word
         .is_some_and(|w| w.contains('.') && w.chars().all(|c| c.is_ascii_alphabetic() || c == '.'));
-    let mut rest = text[at + 1..].chars();
-    dotted && rest.next() == Some(' ') && rest.next().is_some_and(|c| c.is_ascii_lowercase())
+    dotted && lower_case_word_follows(&text[at + 1..])
+}
+
+/// Whether `rest` starts with a space and a lower-case word: a sentence goes on there.
+fn lower_case_word_follows(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    chars.next() == Some(' ') && chars.next().is_some_and(|c| c.is_ascii_lowercase())
 }
 
 /// Whether the run of non-space characters around byte `at` of `text` holds an ASCII digit
@@ -116,25 +118,18 @@ fn in_token_with_digit(text: &str, at: usize) -> bool {
     has_digit(&mut text[..at].chars().rev()) || has_digit(&mut text[at..].chars())
 }
 
-/// Whether the marks from `at` to `end` close a token with a digit and run on into a lowercase
-/// word: "I changed it to Hunter22!! on the 5th" ends a password there, not a sentence.
+/// Whether the marks from `at` to `end` close a token with a digit and the sentence runs on:
+/// into a lower-case word ("I changed it to Hunter22!! on the 5th"), or, after a closing
+/// bracket or quote, straight into Japanese (「Sakura2024!」もお伝えします). The marks end a
+/// password there, not a sentence.
 fn ends_password(text: &str, at: usize, end: usize) -> bool {
-    let mut rest = text[end..].chars();
-    ascii_alphanumeric_before(text, at)
-        && rest.next() == Some(' ')
-        && rest.next().is_some_and(|n| n.is_ascii_lowercase())
-        && in_token_with_digit(text, at)
-}
-
-/// Whether the marks from `at` to `end` close a token with a digit inside closing brackets or
-/// quotes, and Japanese runs on straight after them: the `!` belongs to a quoted password.
-fn quoted_password_runs_on(text: &str, at: usize, end: usize) -> bool {
     let closed = text[at..end].chars().skip(1).any(is_closer);
-    let next = text[end..].chars().next();
-    closed
-        && ascii_alphanumeric_before(text, at)
-        && in_token_with_digit(text, at)
-        && next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii())
+    let japanese_follows = || {
+        let next = text[end..].chars().next();
+        next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii())
+    };
+    let runs_on = lower_case_word_follows(&text[end..]) || (closed && japanese_follows());
+    runs_on && ascii_alphanumeric_before(text, at) && in_token_with_digit(text, at)
 }
 
 fn is_hard_wrap(text: &str, newline: usize) -> bool {
